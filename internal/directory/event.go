@@ -1,0 +1,66 @@
+package directory
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Event is one audit record, written in the same transaction as the change
+// it describes. Before and After are redacted JSON views: no password
+// hashes, no secret hashes.
+type Event struct {
+	ID         int64
+	At         time.Time
+	Actor      string // "api-account:3 (ci)", "cli", "system"
+	Action     string // "user.create", "group.member.add", ...
+	TargetType string
+	TargetID   int64
+	Before     json.RawMessage
+	After      json.RawMessage
+}
+
+// Actor names who is acting. Faces put it on the request context after
+// authentication; the CLI and start-up use their own.
+type Actor struct {
+	Kind string // "api_account", "user", "cli", "system"
+	ID   int64
+	Name string
+}
+
+func (a Actor) String() string {
+	if a.ID == 0 {
+		return a.Kind
+	}
+	return a.Kind + ":" + strconv.FormatInt(a.ID, 10) + " (" + a.Name + ")"
+}
+
+type actorKey struct{}
+
+// WithActor returns ctx carrying a.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor on ctx, or "system" when there is none.
+func ActorFrom(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	return Actor{Kind: "system"}
+}
+
+// audit renders v (a domain struct whose secret fields are tagged json:"-")
+// for an event; nil stays nil so that creates have no Before.
+func audit[T any](v *T) json.RawMessage {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only plain domain structs reach here; a failure is a programming error.
+		panic(err)
+	}
+	return b
+}

@@ -1,0 +1,228 @@
+package directory
+
+import (
+	"fmt"
+	"time"
+)
+
+// Expr is a filter: the small AST every face compiles its filters into
+// (PRA query parameters, SCIM filter expressions, BeyondInsight ?username=)
+// and every Store compiles into SQL with bound parameters.
+type Expr interface{ expr() }
+
+// And matches when every operand matches; an empty And matches everything.
+type And []Expr
+
+// Or matches when any operand matches.
+type Or []Expr
+
+// Not inverts its operand.
+type Not struct{ X Expr }
+
+// Compare tests an attribute against a value. Value's Go type must match
+// the attribute's type (string, int64, bool or time.Time).
+type Compare struct {
+	Attr  Attr
+	Op    Op
+	Value any
+}
+
+// Present matches when the attribute has a non-empty value.
+type Present struct{ Attr Attr }
+
+func (And) expr()     {}
+func (Or) expr()      {}
+func (Not) expr()     {}
+func (Compare) expr() {}
+func (Present) expr() {}
+
+// Op is a comparison operator, named as in SCIM (RFC 7644 §3.4.2.2).
+type Op string
+
+const (
+	OpEq Op = "eq"
+	OpNe Op = "ne"
+	OpCo Op = "co"
+	OpSw Op = "sw"
+	OpEw Op = "ew"
+	OpGt Op = "gt"
+	OpGe Op = "ge"
+	OpLt Op = "lt"
+	OpLe Op = "le"
+)
+
+// Attr names a filterable, sortable attribute of an entity.
+type Attr string
+
+// AttrType is the value type of an attribute.
+type AttrType int
+
+const (
+	TypeString AttrType = iota + 1
+	TypeInt
+	TypeBool
+	TypeTime
+)
+
+// AttrInfo describes an attribute: its type and, for strings, whether it
+// compares case-sensitively. Strings compare case-insensitively unless
+// CaseExact, as PRA ("matched case-insensitively") and SCIM (caseExact
+// false for names) both require.
+type AttrInfo struct {
+	Type      AttrType
+	CaseExact bool
+}
+
+// User attributes.
+const (
+	UserID                 Attr = "user.id"
+	UserUsername           Attr = "user.username"
+	UserDisplayName        Attr = "user.display_name"
+	UserFirstName          Attr = "user.first_name"
+	UserLastName           Attr = "user.last_name"
+	UserEmail              Attr = "user.email"
+	UserEnabled            Attr = "user.enabled"
+	UserQuarantined        Attr = "user.quarantined"
+	UserSource             Attr = "user.source"
+	UserSecurityProviderID Attr = "user.security_provider_id"
+	UserExternalID         Attr = "user.external_id"
+	UserLocale             Attr = "user.locale"
+	UserCreatedAt          Attr = "user.created_at"
+	UserUpdatedAt          Attr = "user.updated_at"
+)
+
+// Group attributes.
+const (
+	GroupID         Attr = "group.id"
+	GroupName       Attr = "group.name"
+	GroupExternalID Attr = "group.external_id"
+	GroupSource     Attr = "group.source"
+	GroupCreatedAt  Attr = "group.created_at"
+	GroupUpdatedAt  Attr = "group.updated_at"
+)
+
+// Team, API account and event attributes.
+const (
+	TeamName        Attr = "team.name"
+	TeamCodeName    Attr = "team.code_name"
+	APIAccountName  Attr = "api_account.name"
+	EventTargetType Attr = "event.target_type"
+	EventTargetID   Attr = "event.target_id"
+	EventAction     Attr = "event.action"
+)
+
+// Attrs lists every attribute; a Store must compile each of them.
+var Attrs = map[Attr]AttrInfo{
+	UserID:                 {Type: TypeInt},
+	UserUsername:           {Type: TypeString},
+	UserDisplayName:        {Type: TypeString},
+	UserFirstName:          {Type: TypeString},
+	UserLastName:           {Type: TypeString},
+	UserEmail:              {Type: TypeString},
+	UserEnabled:            {Type: TypeBool},
+	UserQuarantined:        {Type: TypeBool},
+	UserSource:             {Type: TypeString, CaseExact: true},
+	UserSecurityProviderID: {Type: TypeInt},
+	UserExternalID:         {Type: TypeString, CaseExact: true},
+	UserLocale:             {Type: TypeString},
+	UserCreatedAt:          {Type: TypeTime},
+	UserUpdatedAt:          {Type: TypeTime},
+	GroupID:                {Type: TypeInt},
+	GroupName:              {Type: TypeString},
+	GroupExternalID:        {Type: TypeString, CaseExact: true},
+	GroupSource:            {Type: TypeString, CaseExact: true},
+	GroupCreatedAt:         {Type: TypeTime},
+	GroupUpdatedAt:         {Type: TypeTime},
+	TeamName:               {Type: TypeString},
+	TeamCodeName:           {Type: TypeString},
+	APIAccountName:         {Type: TypeString},
+	EventTargetType:        {Type: TypeString, CaseExact: true},
+	EventTargetID:          {Type: TypeInt},
+	EventAction:            {Type: TypeString, CaseExact: true},
+}
+
+// Eq is shorthand for the commonest filter.
+func Eq(a Attr, v any) Expr { return Compare{Attr: a, Op: OpEq, Value: v} }
+
+// SortKey orders a list by one attribute.
+type SortKey struct {
+	Attr Attr
+	Desc bool
+}
+
+// Query asks a Store for one page of a list. Without Sort, lists are in ID
+// order, which is creation order (and group policy priority order).
+type Query struct {
+	Filter Expr // nil matches everything
+	Sort   []SortKey
+	Offset int
+	Limit  int // rows per page; 0 returns no rows, only the total
+}
+
+// Page is one page of a list and the total number of matches.
+type Page[T any] struct {
+	Items []T
+	Total int
+}
+
+// MaxPageSize is the largest page any face may ask a Store for.
+const MaxPageSize = 1000
+
+// CheckExpr verifies that every attribute in e exists and that each value
+// has the attribute's type. Stores call it before compiling, so that a face's
+// mistake is an error, never a wrong query.
+func CheckExpr(e Expr) error {
+	switch x := e.(type) {
+	case nil:
+		return nil
+	case And:
+		for _, y := range x {
+			if err := CheckExpr(y); err != nil {
+				return err
+			}
+		}
+	case Or:
+		for _, y := range x {
+			if err := CheckExpr(y); err != nil {
+				return err
+			}
+		}
+	case Not:
+		return CheckExpr(x.X)
+	case Present:
+		if _, ok := Attrs[x.Attr]; !ok {
+			return fmt.Errorf("unknown attribute %q", x.Attr)
+		}
+	case Compare:
+		info, ok := Attrs[x.Attr]
+		if !ok {
+			return fmt.Errorf("unknown attribute %q", x.Attr)
+		}
+		var typeOK bool
+		switch x.Value.(type) {
+		case string:
+			typeOK = info.Type == TypeString
+		case int64:
+			typeOK = info.Type == TypeInt
+		case bool:
+			typeOK = info.Type == TypeBool
+		case time.Time:
+			typeOK = info.Type == TypeTime
+		}
+		if !typeOK {
+			return fmt.Errorf("attribute %q does not take a %T", x.Attr, x.Value)
+		}
+		switch x.Op {
+		case OpEq, OpNe, OpGt, OpGe, OpLt, OpLe:
+		case OpCo, OpSw, OpEw:
+			if info.Type != TypeString {
+				return fmt.Errorf("operator %s applies only to strings", x.Op)
+			}
+		default:
+			return fmt.Errorf("unknown operator %q", x.Op)
+		}
+	default:
+		return fmt.Errorf("unknown expression %T", e)
+	}
+	return nil
+}

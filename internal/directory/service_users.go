@@ -1,0 +1,225 @@
+package directory
+
+import "context"
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Source             Source
+	SecurityProviderID int64
+	Admin              bool
+	UserChange
+}
+
+// User returns the user with the given id.
+func (s *Service) User(ctx context.Context, id int64) (User, error) { return s.store.User(ctx, id) }
+
+// Users lists users.
+func (s *Service) Users(ctx context.Context, q Query) (Page[User], error) {
+	return s.store.Users(ctx, q)
+}
+
+// CreateUser adds a user. A local user created without a password gets a
+// random one nobody knows, as PRA does. The user is provisioned at once (it
+// belongs to no policy yet, so it gets the default access settings).
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
+	if in.Admin && !mayChangeAdmin(ctx) {
+		return User{}, Forbidden("Administrators can only be created from the command line.")
+	}
+	p := in.UserChange.validate()
+	if !in.Username.Present || in.Username.Value == "" {
+		p[FieldUsername] = []string{MsgRequired}
+	}
+	if in.Source == "" {
+		in.Source = SourceLocal
+	}
+	if in.SecurityProviderID == 0 {
+		in.SecurityProviderID = LocalProviderID
+	}
+	if in.Password.Present && in.Source != SourceLocal {
+		p.Add(FieldPassword, "may only be set for local users")
+	}
+	if err := p.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := s.passwordHash(ctx, in.Source, in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	u := User{
+		Enabled:            true,
+		Locale:             DefaultLocale,
+		Source:             in.Source,
+		SecurityProviderID: in.SecurityProviderID,
+		Admin:              in.Admin,
+		PasswordHash:       hash,
+		Access:             DefaultAccess(),
+	}
+	in.UserChange.apply(&u)
+	u.FailedLogins = 0
+	if u.DisplayName == "" {
+		u.DisplayName = defaultDisplayName(u)
+	}
+	err = s.write(ctx, func(tx Tx) (*Event, error) {
+		if _, err := tx.SecurityProvider(ctx, u.SecurityProviderID); err != nil {
+			return nil, invalidIfMissing(err, FieldSecurityProviderID, "does not exist")
+		}
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "user.create", TargetType: "user", TargetID: u.ID, After: audit(&u)}, nil
+	})
+	return u, err
+}
+
+// passwordHash hashes a given password, or makes a random one for a local
+// user given none. Non-local users authenticate elsewhere and have none.
+func (s *Service) passwordHash(ctx context.Context, src Source, pw Set[string]) (string, error) {
+	switch {
+	case pw.Present:
+		return s.hasher.Hash(ctx, pw.Value)
+	case src == SourceLocal:
+		return RandomPasswordHash(), nil
+	default:
+		return "", nil
+	}
+}
+
+func defaultDisplayName(u User) string {
+	switch {
+	case u.FirstName != "" && u.LastName != "":
+		return truncateRunes(u.FirstName+" "+u.LastName, MaxDisplayName)
+	case u.FirstName != "":
+		return u.FirstName
+	default:
+		return u.Username
+	}
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// UpdateUser applies a change to a user. ifVersion, when not 0, must match
+// the stored version.
+func (s *Service) UpdateUser(ctx context.Context, id int64, c UserChange, ifVersion int64) (User, error) {
+	if err := c.validate().Err(); err != nil {
+		return User{}, err
+	}
+	var hash string
+	if c.Password.Present {
+		var err error
+		if hash, err = s.hasher.Hash(ctx, c.Password.Value); err != nil {
+			return User{}, err
+		}
+	}
+	var u User
+	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		var err error
+		if u, err = tx.User(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := checkVersion(ifVersion, u.Version); err != nil {
+			return nil, err
+		}
+		if u.Admin && !mayChangeAdmin(ctx) {
+			return nil, Forbidden("Administrators cannot be changed through the API.")
+		}
+		p := Problems{}
+		if u.Source != SourceLocal {
+			if c.Password.Present {
+				p.Add(FieldPassword, "may only be set for local users")
+			}
+			if c.Username.Present && c.Username.Value != u.Username && u.Source != SourceSCIM {
+				p.Add(FieldUsername, "is read-only for users of an external security provider")
+			}
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		before := u
+		c.apply(&u)
+		if c.Password.Present {
+			u.PasswordHash = hash
+		}
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "user.update", TargetType: "user", TargetID: id, Before: audit(&before), After: audit(&u)}, nil
+	})
+	return u, err
+}
+
+// DeleteUser removes a user and its memberships.
+func (s *Service) DeleteUser(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx Tx) (*Event, error) {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if u.Admin && !mayChangeAdmin(ctx) {
+			return nil, Forbidden("Administrators cannot be deleted through the API.")
+		}
+		if err := tx.DeleteUser(ctx, id); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "user.delete", TargetType: "user", TargetID: id, Before: audit(&u)}, nil
+	})
+}
+
+// UserGroups lists the groups a user is a direct member of.
+func (s *Service) UserGroups(ctx context.Context, userID int64, q Query) (Page[Group], error) {
+	if _, err := s.store.User(ctx, userID); err != nil {
+		return Page[Group]{}, err
+	}
+	return s.store.UserGroups(ctx, userID, q)
+}
+
+// ChangeUserGroups adds a local user to the groups in added and removes it
+// from those in removed. Groups it already is (or is not) in are ignored;
+// a group that does not exist is an error naming it.
+func (s *Service) ChangeUserGroups(ctx context.Context, userID int64, added, removed []int64) error {
+	return s.write(ctx, func(tx Tx) (*Event, error) {
+		u, err := tx.User(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		if u.Source != SourceLocal {
+			return nil, Forbidden("Only local users can be added to or removed from group policies this way.")
+		}
+		p := Problems{}
+		for _, list := range []struct {
+			field string
+			ids   []int64
+		}{{FieldAdded, added}, {FieldRemoved, removed}} {
+			for _, gid := range list.ids {
+				if _, err := tx.Group(ctx, gid); err != nil {
+					if IsKind(err, KindNotFound) {
+						p.Add(list.field, "group policy "+itoa(gid)+" does not exist")
+						continue
+					}
+					return nil, err
+				}
+			}
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		for _, gid := range added {
+			m := Member{GroupID: gid, SecurityProviderID: u.SecurityProviderID, UserID: userID}
+			if err := tx.AddMember(ctx, &m); err != nil && !IsKind(err, KindConflict) {
+				return nil, err
+			}
+		}
+		for _, gid := range removed {
+			if err := tx.RemoveUserMember(ctx, gid, userID); err != nil {
+				return nil, err
+			}
+		}
+		return &Event{Action: "user.group_policies.change", TargetType: "user", TargetID: userID,
+			After: audit(&struct{ Added, Removed []int64 }{added, removed})}, nil
+	})
+}

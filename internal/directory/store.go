@@ -1,0 +1,103 @@
+package directory
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence interface. Reads on the Store itself run outside
+// any transaction (each is one consistent statement); Write runs fn in one
+// transaction and commits it only if fn returns nil, retrying fn on the
+// store's transient conflicts (SQLITE_BUSY, PostgreSQL 40001), so fn must
+// not have effects outside the Tx.
+//
+// Methods return *Error of KindNotFound for a missing row and KindConflict
+// (with the domain field name) for a unique value already taken; anything
+// else is an internal failure.
+type Store interface {
+	Reader
+	Write(ctx context.Context, fn func(Tx) error) error
+	// AccountsChangedSince returns the API accounts whose UpdatedAt is at or
+	// after since. internal/auth polls it with an overlap, keeping the newest
+	// Version of each, so that every instance sees a revocation within a
+	// second even when transactions commit out of order.
+	AccountsChangedSince(ctx context.Context, since time.Time) ([]APIAccount, error)
+	// ServerKey returns the token signing key, creating it on first use.
+	ServerKey(ctx context.Context) ([]byte, error)
+	Close() error
+}
+
+// Reader is every query, inside or outside a transaction.
+type Reader interface {
+	User(ctx context.Context, id int64) (User, error)
+	Users(ctx context.Context, q Query) (Page[User], error)
+
+	Group(ctx context.Context, id int64) (Group, error)
+	Groups(ctx context.Context, q Query) (Page[Group], error)
+	// UserGroups lists the groups the user is a direct member of, in
+	// priority (ID) order.
+	UserGroups(ctx context.Context, userID int64, q Query) (Page[Group], error)
+
+	// UserGroupIDs returns, for each of the given users, the IDs of the
+	// groups it is a direct member of, in priority (ID) order.
+	UserGroupIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error)
+
+	Member(ctx context.Context, groupID, memberID int64) (Member, error)
+	Members(ctx context.Context, groupID int64, q Query) (Page[Member], error)
+	// MemberUsers lists the users that are direct members of the group.
+	MemberUsers(ctx context.Context, groupID int64, q Query) (Page[User], error)
+
+	Team(ctx context.Context, id int64) (Team, error)
+	Teams(ctx context.Context, q Query) (Page[Team], error)
+	TeamUser(ctx context.Context, teamID, userID int64) (TeamUser, error)
+	TeamUsers(ctx context.Context, teamID int64, q Query) (Page[TeamUser], error)
+
+	SecurityProvider(ctx context.Context, id int64) (SecurityProvider, error)
+	SecurityProviders(ctx context.Context, q Query) (Page[SecurityProvider], error)
+
+	APIAccount(ctx context.Context, id int64) (APIAccount, error)
+	APIAccountByClientID(ctx context.Context, clientID string) (APIAccount, error)
+	APIAccounts(ctx context.Context, q Query) (Page[APIAccount], error)
+
+	Events(ctx context.Context, q Query) (Page[Event], error)
+}
+
+// Tx is a write transaction. Create methods set the new row's ID, CreatedAt,
+// UpdatedAt and Version on the value they are given; Update methods bump
+// Version and UpdatedAt.
+type Tx interface {
+	Reader
+	// Now is the transaction's clock, so every row and event it writes
+	// carries the same time.
+	Now() time.Time
+
+	CreateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error
+	DeleteUser(ctx context.Context, id int64) error
+
+	CreateGroup(ctx context.Context, g *Group) error
+	UpdateGroup(ctx context.Context, g *Group) error
+	DeleteGroup(ctx context.Context, id int64) error
+
+	// AddMember returns KindConflict (field user_id) when the same user, DN
+	// or group name is already a member.
+	AddMember(ctx context.Context, m *Member) error
+	RemoveMember(ctx context.Context, groupID, memberID int64) error
+	// RemoveUserMember removes the user's direct membership of the group;
+	// it is not an error if there is none.
+	RemoveUserMember(ctx context.Context, groupID, userID int64) error
+
+	CreateTeam(ctx context.Context, t *Team) error
+	UpdateTeam(ctx context.Context, t *Team) error
+	DeleteTeam(ctx context.Context, id int64) error
+	// PutTeamUser adds the user to the team or changes its role.
+	PutTeamUser(ctx context.Context, tu TeamUser) error
+	RemoveTeamUser(ctx context.Context, teamID, userID int64) error
+
+	CreateSecurityProvider(ctx context.Context, p *SecurityProvider) error
+
+	CreateAPIAccount(ctx context.Context, a *APIAccount) error
+	UpdateAPIAccount(ctx context.Context, a *APIAccount) error
+
+	AppendEvent(ctx context.Context, e *Event) error
+}
