@@ -1,0 +1,42 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+const eventCols = "e.id, e.at, e.actor, e.action, e.target_type, e.target_id, e.before_state, e.after_state"
+
+var eventsList = &listSpec{cols: eventCols, from: "events e", id: "e.id", attrs: attrColumns{
+	directory.EventTargetType: "e.target_type",
+	directory.EventTargetID:   "e.target_id",
+	directory.EventAction:     "e.action",
+}}
+
+var stInsertEvent = newStmt("INSERT INTO events (at, actor, action, target_type, target_id, before_state," +
+	" after_state) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+
+func scanEvent(sc scanner) (directory.Event, error) {
+	var (
+		e             directory.Event
+		at            int64
+		before, after []byte
+	)
+	err := sc.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.TargetType, &e.TargetID, &before, &after)
+	e.At, e.Before, e.After = fromMicros(at), before, after
+	return e, err
+}
+
+func (r reader) Events(ctx context.Context, q directory.Query) (directory.Page[directory.Event], error) {
+	return list(ctx, r, eventsList, 0, q, scanEvent)
+}
+
+// AppendEvent stamps an event without a time with the transaction's.
+func (t *tx) AppendEvent(ctx context.Context, e *directory.Event) error {
+	if e.At.IsZero() {
+		e.At = t.now
+	}
+	return t.q.QueryRow(ctx, t.sql(stInsertEvent), micros(e.At), e.Actor, e.Action, e.TargetType,
+		e.TargetID, nullText(e.Before), nullText(e.After)).Scan(&e.ID)
+}

@@ -1,0 +1,163 @@
+package sqlstore
+
+import (
+	"context"
+	crand "crypto/rand"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+// Store implements directory.Store over a DB, except Close: the adapter
+// that opened the database closes it.
+type Store struct {
+	reader
+	db DB
+	d  Dialect
+}
+
+// New returns a Store over db, which must hold the current schema.
+func New(db DB, d Dialect) *Store {
+	return &Store{reader: reader{q: db, numbered: d.Numbered}, db: db, d: d}
+}
+
+// Statements returns every static statement in the store's placeholder
+// style, for adapters that keep them prepared.
+func (s *Store) Statements() []string {
+	out := make([]string, len(statements))
+	for i, st := range statements {
+		out[i] = s.sql(st)
+	}
+	return out
+}
+
+// reader runs the queries of directory.Reader on a pool or a transaction.
+type reader struct {
+	q        Querier
+	numbered bool
+}
+
+func (r reader) sql(s *stmt) string {
+	if r.numbered {
+		return s.numbered
+	}
+	return s.plain
+}
+
+// get runs a point query and scans its row, or reports NotFound.
+func get[T any](ctx context.Context, r reader, s *stmt, resource string, scan func(scanner) (T, error), args ...any) (T, error) {
+	v, err := scan(r.q.QueryRow(ctx, r.sql(s), args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, directory.NotFound(resource)
+	}
+	return v, err
+}
+
+// exists reports whether a query returns a row.
+func (r reader) exists(ctx context.Context, s *stmt, args ...any) (bool, error) {
+	var one int64
+	err := r.q.QueryRow(ctx, r.sql(s), args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// maxAttempts bounds how often Write runs fn when transactions keep
+// conflicting; CockroachDB in particular expects clients to retry.
+const maxAttempts = 10
+
+// Write runs fn in one transaction, retrying it on transient conflicts.
+func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
+	return s.write(ctx, func(t *tx) error { return fn(t) })
+}
+
+func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.attempt(ctx, fn)
+		if err == nil || attempt == maxAttempts || !s.d.Transient(err) {
+			return err
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Store) attempt(ctx context.Context, fn func(*tx) error) error {
+	c, err := s.db.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	finished := false
+	defer func() {
+		// Also reached when fn panics, so the connection is not left
+		// inside a transaction.
+		if !finished {
+			_ = c.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	t := &tx{reader: reader{q: c, numbered: s.d.Numbered}, d: s.d, now: time.Now().UTC().Truncate(time.Microsecond)}
+	if err := fn(t); err != nil {
+		return err
+	}
+	finished = true
+	return c.Commit(ctx)
+}
+
+// backoff is the pause before the given retry: exponential, capped, and
+// jittered so that the transactions that collided do not collide again.
+func backoff(attempt int) time.Duration {
+	d := min(time.Millisecond<<attempt, 100*time.Millisecond)
+	return d/2 + rand.N(d/2)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tx implements directory.Tx.
+type tx struct {
+	reader
+	d   Dialect
+	now time.Time
+}
+
+func (t *tx) Now() time.Time { return t.now }
+
+var (
+	stServerKey       = newStmt("SELECT signing_key FROM server_key WHERE id = 1")
+	stInsertServerKey = newStmt("INSERT INTO server_key (id, signing_key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
+)
+
+// ServerKey returns the signing key every instance on this database shares.
+// The first caller's random key wins: inserting ignores an existing row, and
+// the key is then read back.
+func (s *Store) ServerKey(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := s.q.QueryRow(ctx, s.sql(stServerKey)).Scan(&key)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return key, err
+	}
+	fresh := make([]byte, 32)
+	if _, err := crand.Read(fresh); err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, func(t *tx) error {
+		if _, err := t.q.Exec(ctx, t.sql(stInsertServerKey), fresh); err != nil {
+			return err
+		}
+		return t.q.QueryRow(ctx, t.sql(stServerKey)).Scan(&key)
+	})
+	return key, err
+}

@@ -1,0 +1,125 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+// userFields are the columns a write sets, in userValues order.
+var userFields = []string{"username", "first_name", "last_name", "display_name", "email",
+	"enabled", "quarantined", "admin", "source", "security_provider_id", "password_hash",
+	"public_key", "locale", "two_factor_required", "failed_logins", "password_expiration",
+	"password_reset_next_login", "last_login_at", "last_login_auth_type", "last_login_config_name",
+	"last_login_saml_idp_url", "last_login_sso_url", "external_id", "access"}
+
+// userCols is the select list scanUser reads.
+var userCols = "u.id, " + qualify("u", userFields) + ", u.created_at, u.updated_at, u.version"
+
+var userAttrs = attrColumns{
+	directory.UserID:                 "u.id",
+	directory.UserUsername:           "u.username",
+	directory.UserDisplayName:        "u.display_name",
+	directory.UserFirstName:          "u.first_name",
+	directory.UserLastName:           "u.last_name",
+	directory.UserEmail:              "u.email",
+	directory.UserEnabled:            "u.enabled",
+	directory.UserQuarantined:        "u.quarantined",
+	directory.UserSource:             "u.source",
+	directory.UserSecurityProviderID: "u.security_provider_id",
+	directory.UserExternalID:         "u.external_id",
+	directory.UserLocale:             "u.locale",
+	directory.UserCreatedAt:          "u.created_at",
+	directory.UserUpdatedAt:          "u.updated_at",
+}
+
+var (
+	usersList       = &listSpec{cols: userCols, from: "users u", attrs: userAttrs, id: "u.id"}
+	memberUsersList = &listSpec{cols: userCols, from: "members m JOIN users u ON u.id = m.user_id",
+		scope: "m.group_id", attrs: userAttrs, id: "u.id"}
+)
+
+var (
+	stUser       = newStmt("SELECT " + userCols + " FROM users u WHERE u.id = ?")
+	stUserExists = newStmt("SELECT 1 FROM users WHERE id = ?")
+	stInsertUser = newStmt("INSERT INTO users (" + strings.Join(userFields, ", ") +
+		", created_at, updated_at, version) VALUES (" + placeholders(len(userFields)+3) +
+		") ON CONFLICT DO NOTHING RETURNING id")
+	stUpdateUser = newStmt("UPDATE users SET " + assignments(userFields) +
+		", updated_at = ?, version = version + 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM users o" +
+		" WHERE lower(o.username) = ? AND o.id <> ?) RETURNING version")
+	stDeleteUser = newStmt("DELETE FROM users WHERE id = ?")
+)
+
+func userValues(u *directory.User, extra int) []any {
+	return append(make([]any, 0, len(userFields)+extra),
+		u.Username, u.FirstName, u.LastName, u.DisplayName, u.Email,
+		u.Enabled, u.Quarantined, u.Admin, string(u.Source), u.SecurityProviderID, u.PasswordHash,
+		u.PublicKey, u.Locale, u.TwoFactorRequired, int64(u.FailedLogins), nullMicros(u.PasswordExpiration),
+		u.PasswordResetNextLogin, nullMicros(u.LastLogin.At), u.LastLogin.AuthType, u.LastLogin.ConfigName,
+		u.LastLogin.SAMLIdPURL, u.LastLogin.SSOURL, u.ExternalID, jsonText(u.Access))
+}
+
+func scanUser(sc scanner) (directory.User, error) {
+	var (
+		u                 directory.User
+		source, access    string
+		failed            int64
+		pwExpiry, lastAt  sql.NullInt64
+		created, modified int64
+	)
+	err := sc.Scan(&u.ID, &u.Username, &u.FirstName, &u.LastName, &u.DisplayName, &u.Email,
+		&u.Enabled, &u.Quarantined, &u.Admin, &source, &u.SecurityProviderID, &u.PasswordHash,
+		&u.PublicKey, &u.Locale, &u.TwoFactorRequired, &failed, &pwExpiry,
+		&u.PasswordResetNextLogin, &lastAt, &u.LastLogin.AuthType, &u.LastLogin.ConfigName,
+		&u.LastLogin.SAMLIdPURL, &u.LastLogin.SSOURL, &u.ExternalID, &access,
+		&created, &modified, &u.Version)
+	if err != nil {
+		return u, err
+	}
+	u.Source, u.FailedLogins = directory.Source(source), int(failed)
+	u.PasswordExpiration, u.LastLogin.At = fromNullMicros(pwExpiry), fromNullMicros(lastAt)
+	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(modified)
+	u.Access, err = decodeAccess(access)
+	return u, err
+}
+
+func (r reader) User(ctx context.Context, id int64) (directory.User, error) {
+	return get(ctx, r, stUser, "user", scanUser, id)
+}
+
+func (r reader) Users(ctx context.Context, q directory.Query) (directory.Page[directory.User], error) {
+	return list(ctx, r, usersList, 0, q, scanUser)
+}
+
+func (r reader) MemberUsers(ctx context.Context, groupID int64, q directory.Query) (directory.Page[directory.User], error) {
+	return list(ctx, r, memberUsersList, groupID, q, scanUser)
+}
+
+func (t *tx) CreateUser(ctx context.Context, u *directory.User) error {
+	now := micros(t.now)
+	id, err := t.insert(ctx, stInsertUser, taken(directory.FieldUsername),
+		append(userValues(u, 3), now, now, int64(1))...)
+	if err != nil {
+		return err
+	}
+	u.ID, u.CreatedAt, u.UpdatedAt, u.Version = id, t.now, t.now, 1
+	return nil
+}
+
+func (t *tx) UpdateUser(ctx context.Context, u *directory.User) error {
+	version, err := t.update(ctx, stUpdateUser,
+		t.missingOrTaken(ctx, stUserExists, u.ID, "user", taken(directory.FieldUsername)),
+		append(userValues(u, 4), micros(t.now), u.ID, foldASCII(u.Username), u.ID)...)
+	if err != nil {
+		return err
+	}
+	u.UpdatedAt, u.Version = t.now, version
+	return nil
+}
+
+func (t *tx) DeleteUser(ctx context.Context, id int64) error {
+	return t.delete(ctx, stDeleteUser, "user", id)
+}
