@@ -1,0 +1,148 @@
+package httpx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// DefaultMaxBody is the request body limit unless a face sets another.
+const DefaultMaxBody int64 = 1 << 20
+
+// maxDepth bounds the nesting of a body (the object itself counts as 1).
+// Gatehouse's bodies nest at most twice (an object holding an array), so a
+// deeper body is an attack or a mistake either way.
+const maxDepth = 8
+
+// BodyError is a body refused before any field is read. Status is 413
+// (too large), 415 (not JSON by its Content-Type) or 400 (not one valid JSON
+// object); a face renders it in its own dialect and may map 400 to the
+// status its API uses for malformed input.
+type BodyError struct {
+	Status int
+	Msg    string // a sentence safe to show the client
+}
+
+func (e *BodyError) Error() string { return e.Msg }
+
+func malformed(msg string) error { return &BodyError{Status: http.StatusBadRequest, Msg: msg} }
+
+// IsJSONType reports whether a Content-Type header value names JSON. An
+// absent header counts as JSON because some PRA clients (the Terraform
+// provider among them) send bodies without one.
+func IsJSONType(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+}
+
+// ReadObject reads a request body that must be a single JSON object, at most
+// limit bytes, and returns its members undecoded. It refuses invalid UTF-8
+// (which encoding/json would silently replace), duplicate member names
+// (which parsers resolve differently, a classic smuggling vector), nesting
+// deeper than maxDepth and anything after the object. An empty body reads
+// as an empty object, and its Content-Type is then not checked: a POST that
+// carries nothing has no type to get wrong.
+func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, error) {
+	tooLarge := &BodyError{Status: http.StatusRequestEntityTooLarge, Msg: "The request body is too large."}
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge
+		}
+		return nil, malformed("The request body could not be read.")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return map[string]json.RawMessage{}, nil
+	}
+	if !IsJSONType(r.Header.Get("Content-Type")) {
+		return nil, &BodyError{Status: http.StatusUnsupportedMediaType, Msg: "The request body must be sent as application/json."}
+	}
+	if !utf8.Valid(body) {
+		return nil, malformed("The request body is not valid UTF-8.")
+	}
+	return parseObject(body)
+}
+
+func parseObject(body []byte) (map[string]json.RawMessage, error) {
+	notJSON := malformed("The request body is not valid JSON.")
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil {
+		return nil, notJSON
+	} else if tok != json.Delim('{') {
+		return nil, malformed("The request body must be a JSON object.")
+	}
+	obj := map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, notJSON
+		}
+		name := tok.(string) // inside an object, a token that is not a delimiter is a member name
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, notJSON
+		}
+		if _, dup := obj[name]; dup {
+			return nil, malformed("The request body names the field " + QuoteName(name) + " more than once.")
+		}
+		if depth(raw) >= maxDepth {
+			return nil, malformed("The request body is nested too deeply.")
+		}
+		obj[name] = raw
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, notJSON
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, malformed("The request body has data after the JSON object.")
+	}
+	return obj, nil
+}
+
+// depth returns how deeply a valid JSON value nests arrays and objects.
+func depth(v []byte) int {
+	d, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range v {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped = c == '\\'
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			d++
+			deepest = max(deepest, d)
+		case c == ']' || c == '}':
+			d--
+		}
+	}
+	return deepest
+}
+
+// QuoteName quotes a client-supplied name for a message, cut short so that
+// a huge name cannot balloon the response.
+func QuoteName(s string) string {
+	const limit = 64
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit]) + "…"
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}

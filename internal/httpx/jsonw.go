@@ -1,0 +1,172 @@
+package httpx
+
+import (
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// JSON appends JSON to a buffer without reflection, field by field in the
+// order a face writes them, so that a response has the documented field
+// order and costs no per-request type inspection. Separators are inferred
+// from the last byte written.
+type JSON struct{ b []byte }
+
+var jsonPool = sync.Pool{New: func() any { return &JSON{b: make([]byte, 0, 4096)} }}
+
+// NewJSON returns an empty JSON whose buffer comes from a pool, so that a
+// response costs no buffer growth; Release gives it back.
+func NewJSON() *JSON { return jsonPool.Get().(*JSON) }
+
+// Release returns j to the pool; j and its Bytes must not be used after.
+// Buffers grown by an unusually large response are left to the collector.
+func (j *JSON) Release() {
+	if cap(j.b) > 64<<10 {
+		return
+	}
+	j.b = j.b[:0]
+	jsonPool.Put(j)
+}
+
+// Bytes returns what has been written.
+func (j *JSON) Bytes() []byte { return j.b }
+
+// sep writes a comma unless the next item is the first of its container or
+// follows a key.
+func (j *JSON) sep() {
+	if n := len(j.b); n > 0 {
+		if c := j.b[n-1]; c != '{' && c != '[' && c != ':' {
+			j.b = append(j.b, ',')
+		}
+	}
+}
+
+func (j *JSON) key(k string) {
+	j.sep()
+	j.b = appendString(j.b, k)
+	j.b = append(j.b, ':')
+}
+
+// Object opens an object, as an array element or, with a key, as a member.
+func (j *JSON) Object(key ...string) {
+	j.open('{', key)
+}
+
+// Array opens an array, as an array element or, with a key, as a member.
+func (j *JSON) Array(key ...string) {
+	j.open('[', key)
+}
+
+func (j *JSON) open(c byte, key []string) {
+	if len(key) > 0 {
+		j.key(key[0])
+	} else {
+		j.sep()
+	}
+	j.b = append(j.b, c)
+}
+
+// EndObject and EndArray close what Object and Array opened.
+func (j *JSON) EndObject() { j.b = append(j.b, '}') }
+func (j *JSON) EndArray()  { j.b = append(j.b, ']') }
+
+// String writes a string member.
+func (j *JSON) String(k, v string) { j.key(k); j.b = appendString(j.b, v) }
+
+// Strings writes an array of strings member.
+func (j *JSON) Strings(k string, v []string) {
+	j.key(k)
+	j.b = append(j.b, '[')
+	for i, s := range v {
+		if i > 0 {
+			j.b = append(j.b, ',')
+		}
+		j.b = appendString(j.b, s)
+	}
+	j.b = append(j.b, ']')
+}
+
+// Int writes an integer member.
+func (j *JSON) Int(k string, v int64) { j.key(k); j.b = strconv.AppendInt(j.b, v, 10) }
+
+// Bool writes a boolean member.
+func (j *JSON) Bool(k string, v bool) { j.key(k); j.b = strconv.AppendBool(j.b, v) }
+
+// Null writes a null member.
+func (j *JSON) Null(k string) { j.key(k); j.b = append(j.b, "null"...) }
+
+// NullableString writes a string member, or null for nil.
+func (j *JSON) NullableString(k string, v *string) {
+	if v == nil {
+		j.Null(k)
+		return
+	}
+	j.String(k, *v)
+}
+
+// Time writes a date-time member as AppendUTC does, or null for nil.
+func (j *JSON) Time(k string, t *time.Time) {
+	if t == nil {
+		j.Null(k)
+		return
+	}
+	j.key(k)
+	j.b = append(j.b, '"')
+	j.b = AppendUTC(j.b, *t)
+	j.b = append(j.b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaping what JSON requires plus
+// <, > and & (so a response is safe to embed in HTML, as encoding/json does)
+// and U+2028/U+2029; invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			if r == utf8.RuneError {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
