@@ -1,0 +1,68 @@
+package auth
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Defaults, as PRA documents them: tokens last an hour, and requests are
+// limited to 20 per second and 15,000 per hour per API account.
+const (
+	DefaultTokenTTL        = time.Hour
+	DefaultRatePerSecond   = 20
+	DefaultRatePerHour     = 15000
+	DefaultLockoutAttempts = 5
+	DefaultLockoutDuration = 15 * time.Minute
+	DefaultPollInterval    = 250 * time.Millisecond
+)
+
+// Config tunes the Service. Zero durations, a zero LockoutAttempts, a nil Now
+// and a nil Logger take their defaults; the rate limits are taken as given,
+// because 0 is how a deployment (or a benchmark) turns them off. Use
+// DefaultConfig for PRA's limits.
+type Config struct {
+	TokenTTL        time.Duration // default 1h
+	RatePerSecond   int           // PRA: 20; 0 disables rate limiting entirely
+	RatePerHour     int           // PRA: 15000; 0 disables the hourly limit
+	LockoutAttempts int           // consecutive failed token requests before lock-out; default 5
+	LockoutDuration time.Duration // default 15m
+	// PollInterval is how often account changes made by other instances are
+	// read; default 250ms, so that a revocation anywhere holds everywhere
+	// within a second.
+	PollInterval time.Duration
+	Now          func() time.Time // default time.Now; tests inject a clock to expire tokens
+	Logger       *slog.Logger     // default slog.Default()
+}
+
+// DefaultConfig is PRA's behaviour.
+func DefaultConfig() Config {
+	return Config{RatePerSecond: DefaultRatePerSecond, RatePerHour: DefaultRatePerHour}
+}
+
+func (c Config) withDefaults() Config {
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = DefaultTokenTTL
+	}
+	if c.LockoutAttempts <= 0 {
+		c.LockoutAttempts = DefaultLockoutAttempts
+	}
+	if c.LockoutDuration <= 0 {
+		c.LockoutDuration = DefaultLockoutDuration
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = DefaultPollInterval
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.RatePerSecond < 0 {
+		c.RatePerSecond = 0
+	}
+	if c.RatePerHour < 0 {
+		c.RatePerHour = 0
+	}
+	return c
+}
