@@ -77,10 +77,13 @@ func (a AccessSettings) validate(p Problems) {
 	if !idleTimeouts[a.SessionIdleTimeout] {
 		p.Add(FieldSessionIdleTimeout, "must be one of -1, 0, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 43200 or 86400")
 	}
-	for _, id := range []int64{a.DefaultJumpItemRoleID, a.PrivateJumpItemRoleID, a.InferiorJumpItemRoleID, a.UnassignedJumpItemRoleID} {
-		if id < 1 || id > MaxID {
-			p.Add(FieldJumpItemRole, "must be between 1 and 2147483647")
-			break
+	for _, r := range []struct {
+		field string
+		id    int64
+	}{{FieldDefaultJumpItemRole, a.DefaultJumpItemRoleID}, {FieldPrivateJumpItemRole, a.PrivateJumpItemRoleID},
+		{FieldInferiorJumpItemRole, a.InferiorJumpItemRoleID}, {FieldUnassignedJumpItemRole, a.UnassignedJumpItemRoleID}} {
+		if r.id < 1 || r.id > MaxID {
+			p.Add(r.field, "must be between 1 and 2147483647")
 		}
 	}
 }
@@ -104,7 +107,7 @@ func (c GroupChange) apply(g *Group) {
 	c.Access.apply(&g.Access)
 }
 
-func (c GroupChange) validate() Problems {
+func (c GroupChange) Validate() Problems {
 	p := Problems{}
 	if c.Name.Present {
 		checkLen(p, FieldName, c.Name.Value, 1, MaxName)

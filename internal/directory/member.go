@@ -41,21 +41,21 @@ func (in MemberInput) validateFor(t ProviderType) Problems {
 		}
 	case ProviderLDAP:
 		if hasUser == hasDN {
-			p.Add(FieldUserID, "either user_id or distinguished_name must be given, but not both")
+			p.Add(FieldUserID, "must be given, or else distinguished_name, but not both")
 		}
 		if hasGroup {
 			p.Add(FieldGroupName, "must not be present for an ldap security provider")
 		}
 	case ProviderSAML:
 		if hasUser == hasGroup {
-			p.Add(FieldUserID, "either user_id or group_name must be given, but not both")
+			p.Add(FieldUserID, "must be given, or else group_name, but not both")
 		}
 		if hasDN {
 			p.Add(FieldDistinguishedName, "must not be present for a saml security provider")
 		}
 	case ProviderSCIM:
 		if hasDN == hasGroup || hasUser {
-			p.Add(FieldGroupName, "either distinguished_name (a user) or group_name (a group) must be given, but not both")
+			p.Add(FieldGroupName, "must be given for a group, or else distinguished_name for a user, but not both")
 		}
 	}
 	return p

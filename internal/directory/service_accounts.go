@@ -20,6 +20,11 @@ func (s *Service) APIAccount(ctx context.Context, id int64) (APIAccount, error) 
 	return s.store.APIAccount(ctx, id)
 }
 
+// APIAccountByClientID returns the API account with the given client id.
+func (s *Service) APIAccountByClientID(ctx context.Context, clientID string) (APIAccount, error) {
+	return s.store.APIAccountByClientID(ctx, clientID)
+}
+
 // APIAccounts lists API accounts.
 func (s *Service) APIAccounts(ctx context.Context, q Query) (Page[APIAccount], error) {
 	return s.store.APIAccounts(ctx, q)

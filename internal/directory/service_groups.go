@@ -19,7 +19,7 @@ func (s *Service) Groups(ctx context.Context, q Query) (Page[Group], error) {
 
 // CreateGroup adds a group; names are unique regardless of case.
 func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
-	p := in.GroupChange.validate()
+	p := in.GroupChange.Validate()
 	if !in.Name.Present || in.Name.Value == "" {
 		p[FieldName] = []string{MsgRequired}
 	}
@@ -45,7 +45,7 @@ func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
 
 // UpdateGroup applies a change to a group.
 func (s *Service) UpdateGroup(ctx context.Context, id int64, c GroupChange, ifVersion int64) (Group, error) {
-	if err := c.validate().Err(); err != nil {
+	if err := c.Validate().Err(); err != nil {
 		return Group{}, err
 	}
 	var g Group

@@ -12,7 +12,7 @@ func (s *Service) Teams(ctx context.Context, q Query) (Page[Team], error) {
 
 // CreateTeam adds a team; code names are unique.
 func (s *Service) CreateTeam(ctx context.Context, c TeamChange) (Team, error) {
-	p := c.validate()
+	p := c.Validate()
 	if !c.Name.Present || c.Name.Value == "" {
 		p[FieldName] = []string{MsgRequired}
 	}
@@ -32,7 +32,7 @@ func (s *Service) CreateTeam(ctx context.Context, c TeamChange) (Team, error) {
 
 // UpdateTeam applies a change to a team.
 func (s *Service) UpdateTeam(ctx context.Context, id int64, c TeamChange) (Team, error) {
-	if err := c.validate().Err(); err != nil {
+	if err := c.Validate().Err(); err != nil {
 		return Team{}, err
 	}
 	var t Team

@@ -25,7 +25,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 	if in.Admin && !mayChangeAdmin(ctx) {
 		return User{}, Forbidden("Administrators can only be created from the command line.")
 	}
-	p := in.UserChange.validate()
+	p := in.UserChange.Validate()
 	if !in.Username.Present || in.Username.Value == "" {
 		p[FieldUsername] = []string{MsgRequired}
 	}
@@ -106,7 +106,7 @@ func truncateRunes(s string, n int) string {
 // UpdateUser applies a change to a user. ifVersion, when not 0, must match
 // the stored version.
 func (s *Service) UpdateUser(ctx context.Context, id int64, c UserChange, ifVersion int64) (User, error) {
-	if err := c.validate().Err(); err != nil {
+	if err := c.Validate().Err(); err != nil {
 		return User{}, err
 	}
 	var hash string
@@ -198,7 +198,7 @@ func (s *Service) ChangeUserGroups(ctx context.Context, userID int64, added, rem
 			for _, gid := range list.ids {
 				if _, err := tx.Group(ctx, gid); err != nil {
 					if IsKind(err, KindNotFound) {
-						p.Add(list.field, "group policy "+itoa(gid)+" does not exist")
+						p.Add(list.field, "must name existing group policies; "+itoa(gid)+" does not exist")
 						continue
 					}
 					return nil, err

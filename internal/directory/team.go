@@ -25,7 +25,7 @@ func (c TeamChange) apply(t *Team) {
 	c.Comments.apply(&t.Comments)
 }
 
-func (c TeamChange) validate() Problems {
+func (c TeamChange) Validate() Problems {
 	p := Problems{}
 	if c.Name.Present {
 		checkLen(p, FieldName, c.Name.Value, 1, MaxName)

@@ -100,9 +100,9 @@ func (c UserChange) apply(u *User) {
 	}
 }
 
-// validateChange checks the fields a change mentions, so that a PATCH of one
+// Validate checks the fields a change mentions, so that a PATCH of one
 // field is not refused for another field's stored value.
-func (c UserChange) validate() Problems {
+func (c UserChange) Validate() Problems {
 	p := Problems{}
 	if c.Username.Present {
 		checkLen(p, FieldUsername, c.Username.Value, 1, MaxUsername)

@@ -1,0 +1,142 @@
+package pra
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
+)
+
+// apiError is an error this face decides itself, before or instead of the
+// directory. fields, when set, are rendered as a 422 error bag.
+type apiError struct {
+	status int
+	msg    string
+	fields map[string][]string // wire name → messages phrased to follow it
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func statusError(status int, msg string) error { return &apiError{status: status, msg: msg} }
+
+// msgInvalid heads every 422 body, as PRA's validation responses do.
+const msgInvalid = "The given data was invalid."
+
+// invalid reports field problems (by wire name) as a 422.
+func invalid(fields map[string][]string) error {
+	return &apiError{status: http.StatusUnprocessableEntity, msg: msgInvalid, fields: fields}
+}
+
+// invalidField reports one field problem.
+func invalidField(name, msg string) error { return invalid(map[string][]string{name: {msg}}) }
+
+// wireNames renames the directory's field names where PRA's differ.
+var wireNames = map[string]string{
+	directory.FieldDisplayName:        "public_display_name",
+	directory.FieldEmail:              "email_address",
+	directory.FieldLocale:             "preferred_email_language",
+	directory.FieldAccessStatus:       "access_perm_status",
+	directory.FieldSessionIdleTimeout: "perm_session_idle_timeout",
+	// The directory reports the four jump item roles under one key; the
+	// face bounds-checks each of them itself, so this is only a fallback.
+
+}
+
+func wireName(field string) string {
+	if w, ok := wireNames[field]; ok {
+		return w
+	}
+	return field
+}
+
+// fail writes err as PRA does: the face's own errors as they are, the
+// directory's by kind, anything else as a logged 500 that tells nothing.
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *apiError
+	var be *httpx.BodyError
+	de, isDomain := directory.AsError(err)
+	switch {
+	case errors.As(err, &ae):
+		writeError(w, ae.status, ae.msg, ae.fields)
+	case errors.As(err, &be) && be.Status == http.StatusBadRequest:
+		// PRA answers malformed data with 422, the status its clients handle.
+		writeError(w, http.StatusUnprocessableEntity, be.Msg, map[string][]string{})
+	case errors.As(err, &be):
+		writeError(w, be.Status, be.Msg, nil)
+	case isDomain && de.Kind == directory.KindNotFound:
+		writeError(w, http.StatusNotFound, sentence(de.Message), nil)
+	case isDomain && (de.Kind == directory.KindInvalid || de.Kind == directory.KindConflict):
+		fields := make(map[string][]string, len(de.Fields))
+		for k, msgs := range de.Fields {
+			fields[wireName(k)] = append(fields[wireName(k)], msgs...)
+		}
+		writeError(w, http.StatusUnprocessableEntity, msgInvalid, fields)
+	case isDomain && de.Kind == directory.KindForbidden:
+		// A business rule refused the operation: PRA reports these as 422
+		// with a message and an empty error bag.
+		writeError(w, http.StatusUnprocessableEntity, sentence(de.Message), map[string][]string{})
+	case isDomain && de.Kind == directory.KindPrecondition:
+		// Only reachable when a PATCH lost every merge attempt to
+		// concurrent writers: the client should retry, as for any conflict.
+		writeError(w, http.StatusConflict, "The resource was changed by another request at the same time; retry.", nil)
+	default:
+		a.log.LogAttrs(r.Context(), slog.LevelError, "pra: request failed",
+			slog.String("request_id", httpx.RequestIDFrom(r.Context())),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		writeInternal(w)
+	}
+}
+
+func writeInternal(w http.ResponseWriter) {
+	writeError(w, http.StatusInternalServerError, "An internal server error occurred.", nil)
+}
+
+// writeError writes {"message"}, plus "errors" when fields is not nil, each
+// message rendered as "The <field> <msg>.".
+func writeError(w http.ResponseWriter, status int, msg string, fields map[string][]string) {
+	body := struct {
+		Message string `json:"message"`
+		// An interface, so that omitempty drops only a nil one: a 422
+		// always has "errors", even when it is {}.
+		Errors any `json:"errors,omitempty"`
+	}{Message: msg}
+	if fields != nil {
+		bag := make(map[string][]string, len(fields))
+		for name, msgs := range fields {
+			for _, m := range msgs {
+				bag[name] = append(bag[name], "The "+name+" "+strings.TrimSuffix(m, ".")+".")
+			}
+		}
+		body.Errors = bag
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		panic(err) // strings and maps of strings always marshal
+	}
+	writeJSON(w, status, b)
+}
+
+// writeJSON writes a JSON body with its status.
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// sentence makes a directory message ("user not found") read as a sentence.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}

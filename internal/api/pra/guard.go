@@ -1,0 +1,125 @@
+package pra
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
+)
+
+// op is one method of one path.
+type op struct {
+	h handler
+	// params are the query parameters the operation accepts; any other is
+	// refused with 401, as PRA does.
+	params []string
+	// accept lists the media types the answer can take (default JSON).
+	accept []string
+}
+
+// handler does the work of an operation; fail renders what it returns.
+type handler func(c *call) error
+
+var jsonTypes = []string{"application/json"}
+
+const unauthenticatedBody = `{"error":"access_denied","message":"The resource owner or authorization server denied the request."}`
+
+// guard runs what every operation shares, in PRA's order: authentication
+// (401, 429), permission (403), content negotiation (406) and unknown query
+// parameters (401); then the handler, with the account as the audit actor.
+func (a *api) guard(method string, o op) http.Handler {
+	write := method != http.MethodGet && method != http.MethodHead
+	accept := o.accept
+	if accept == nil {
+		accept = jsonTypes
+	}
+	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, rate, err := a.auth.Authenticate(r)
+		if rate.Limit > 0 {
+			w.Header().Set("X-RateLimit-Limit", strconv.Itoa(rate.Limit))
+			w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(rate.Remaining))
+		}
+		switch {
+		case errors.Is(err, auth.ErrUnauthenticated):
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeJSON(w, http.StatusUnauthorized, []byte(unauthenticatedBody))
+			return
+		case errors.Is(err, auth.ErrRateLimited):
+			secs := max(1, int64(math.Ceil(rate.RetryAfter.Seconds())))
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+			writeError(w, http.StatusTooManyRequests, "Too many requests: retry after "+strconv.FormatInt(secs, 10)+" seconds.", nil)
+			return
+		case err != nil:
+			a.fail(w, r, err)
+			return
+		}
+		if !p.Can(auth.Configuration, write) {
+			msg := "This API account is not permitted to use the Configuration API."
+			if write && p.Can(auth.Configuration, false) {
+				msg = "This API account may only read through the Configuration API."
+			}
+			writeError(w, http.StatusForbidden, msg, nil)
+			return
+		}
+		actor := p.Actor()
+		ctx := directory.WithActor(r.Context(), actor)
+		httpx.SetPrincipal(ctx, actor.String())
+		c := &call{a: a, w: w, r: r.WithContext(ctx)}
+		if err := c.checkRequest(o, accept); err != nil {
+			a.fail(w, c.r, err)
+			return
+		}
+		if err := o.h(c); err != nil {
+			a.fail(w, c.r, err)
+		}
+	}))
+}
+
+// checkRequest refuses an Accept the answer cannot satisfy and query
+// parameters the operation does not know.
+func (c *call) checkRequest(o op, accept []string) error {
+	if !httpx.Accepts(c.r.Header, accept...) {
+		return statusError(http.StatusNotAcceptable, "This resource can only be returned as "+strings.Join(accept, " or ")+".")
+	}
+	if c.r.URL.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
+	if err != nil {
+		// A query that does not parse cannot be trusted in part.
+		return &apiError{status: http.StatusUnprocessableEntity, msg: "The query string is malformed.", fields: map[string][]string{}}
+	}
+	var unknown []string
+	for name := range q {
+		if !slices.Contains(o.params, name) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return statusError(http.StatusUnauthorized, "Unrecognized query string parameters: "+quoteNames(unknown)+".")
+	}
+	c.query = q
+	return nil
+}
+
+// quoteNames lists client-supplied names for a message: quoted, cut short,
+// and at most maxNamed of them, so that no request can balloon a response.
+func quoteNames(names []string) string {
+	const maxNamed = 10
+	q := make([]string, 0, min(len(names), maxNamed)+1)
+	for _, n := range names[:min(len(names), maxNamed)] {
+		q = append(q, httpx.QuoteName(n))
+	}
+	if len(names) > maxNamed {
+		q = append(q, "and "+strconv.Itoa(len(names)-maxNamed)+" more")
+	}
+	return strings.Join(q, ", ")
+}

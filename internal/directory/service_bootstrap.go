@@ -1,0 +1,30 @@
+package directory
+
+import "context"
+
+// BootstrapName is the name of the API account created on first start.
+const BootstrapName = "bootstrap"
+
+// Bootstrap makes sure the directory can be administered: with a fixed
+// client id and secret (as CI sets them) it ensures that account exists with
+// that secret; otherwise, on a directory with no API account at all, it
+// creates one with full permissions. secret is non-empty only when a new
+// secret was generated and must be shown, once.
+func (s *Service) Bootstrap(ctx context.Context, clientID, clientSecret string) (a APIAccount, secret string, err error) {
+	ctx = WithActor(ctx, Actor{Kind: "system"})
+	in := NewAPIAccount{Name: BootstrapName, Comments: "Created on first start.", Perms: FullPermissions(),
+		ClientID: clientID, Secret: clientSecret}
+	if clientID != "" || clientSecret != "" {
+		if clientID == "" || clientSecret == "" {
+			return a, "", Problems{"client_id": {"and the client secret must be given together"}}.Err()
+		}
+		in.Name = BootstrapName + ":" + clientID // distinct from a generated bootstrap account
+		a, err = s.EnsureAPIAccount(ctx, in)
+		return a, "", err
+	}
+	existing, err := s.store.APIAccounts(ctx, Query{Limit: 0})
+	if err != nil || existing.Total > 0 {
+		return a, "", err
+	}
+	return s.CreateAPIAccount(ctx, in)
+}
