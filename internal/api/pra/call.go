@@ -69,6 +69,14 @@ func (c *call) id() (int64, error) {
 // body reads and decodes the request body: unknown fields are a 401, type
 // errors and missing required fields a 422 naming each.
 func (c *call) body(s *httpx.Schema, required ...string) (*httpx.Values, error) {
+	return c.checkedBody(s, nil, required...)
+}
+
+// checkedBody is body for a write the directory validates: when the body
+// has type errors, the directory's field rules still run on the fields that
+// decoded, so that one 422 names every invalid field, not just the first
+// kind found.
+func (c *call) checkedBody(s *httpx.Schema, rules func(*httpx.Values) directory.Problems, required ...string) (*httpx.Values, error) {
 	obj, err := httpx.ReadObject(c.w, c.r, c.a.maxBody)
 	if err != nil {
 		return nil, err
@@ -83,6 +91,13 @@ func (c *call) body(s *httpx.Schema, required ...string) (*httpx.Values, error) 
 		}
 	}
 	if len(v.Problems) > 0 {
+		if rules != nil {
+			for field, msgs := range rules(v) {
+				if _, typeErr := v.Problems[wireName(field)]; !typeErr {
+					v.Problems[wireName(field)] = msgs
+				}
+			}
+		}
 		return nil, invalid(v.Problems)
 	}
 	return v, nil

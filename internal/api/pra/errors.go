@@ -41,9 +41,6 @@ var wireNames = map[string]string{
 	directory.FieldLocale:             "preferred_email_language",
 	directory.FieldAccessStatus:       "access_perm_status",
 	directory.FieldSessionIdleTimeout: "perm_session_idle_timeout",
-	// The directory reports the four jump item roles under one key; the
-	// face bounds-checks each of them itself, so this is only a fallback.
-
 }
 
 func wireName(field string) string {

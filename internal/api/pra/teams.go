@@ -29,6 +29,8 @@ func writeTeam(j *httpx.JSON, t *directory.Team) {
 	j.EndObject()
 }
 
+func teamRules(v *httpx.Values) directory.Problems { return teamChange(v).Validate() }
+
 func teamChange(v *httpx.Values) directory.TeamChange {
 	var c directory.TeamChange
 	set(&c.Name, v.String, "name")
@@ -54,7 +56,7 @@ func (a *api) getTeam(c *call) error {
 }
 
 func (a *api) createTeam(c *call) error {
-	v, err := c.body(teamSchema, "name")
+	v, err := c.checkedBody(teamSchema, teamRules, "name")
 	if err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func (a *api) updateTeam(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(teamSchema)
+	v, err := c.checkedBody(teamSchema, teamRules)
 	if err != nil {
 		return err
 	}

@@ -86,6 +86,8 @@ func userChange(v *httpx.Values) directory.UserChange {
 	return c
 }
 
+func userRules(v *httpx.Values) directory.Problems { return userChange(v).Validate() }
+
 // writeUser writes a User in the schema's field order. Fields the schema
 // says only local users have are left out for the others.
 func writeUser(j *httpx.JSON, u *directory.User) {
@@ -149,7 +151,7 @@ func (a *api) getUser(c *call) error {
 
 // createUser adds a local user: the only kind this API can create.
 func (a *api) createUser(c *call) error {
-	v, err := c.body(userCreateSchema, "public_display_name")
+	v, err := c.checkedBody(userCreateSchema, userRules, "public_display_name")
 	if err != nil {
 		return err
 	}
@@ -166,7 +168,7 @@ func (a *api) updateUser(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(userUpdateSchema)
+	v, err := c.checkedBody(userUpdateSchema, userRules)
 	if err != nil {
 		return err
 	}
