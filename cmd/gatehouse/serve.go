@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/server"
+	"github.com/gatehouse/gatehouse/internal/store"
+)
+
+type serveFlags struct {
+	addr, db, publicURL             string
+	tlsCert, tlsKey                 string
+	tlsSelfSigned                   bool
+	rateLimit                       int
+	logFormat, logLevel             string
+	shutdownTimeout                 time.Duration
+	bootstrapClientID, bootstrapKey string
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f serveFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address (env GATEHOUSE_ADDR)")
+	dbFlag(fs, &f.db)
+	fs.StringVar(&f.publicURL, "public-url", "", "absolute base URL clients use, for Link and Location headers (default: from each request)")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key for --tls-cert")
+	fs.BoolVar(&f.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a self-signed certificate kept beside a SQLite database")
+	fs.IntVar(&f.rateLimit, "rate-limit", 20, "requests per second per API account (and 15,000 per hour); 0 disables rate limiting")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM/SIGINT")
+	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id (env GATEHOUSE_BOOTSTRAP_CLIENT_ID)")
+	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret (env GATEHOUSE_BOOTSTRAP_CLIENT_SECRET)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (f.tlsCert == "") != (f.tlsKey == "") {
+		return usagef("--tls-cert and --tls-key go together")
+	}
+	if f.tlsSelfSigned && f.tlsCert != "" {
+		return usagef("--tls-self-signed and --tls-cert exclude each other")
+	}
+	if f.rateLimit < 0 {
+		return usagef("--rate-limit must be 0 or more")
+	}
+	logger, err := newLogger(stderr, f.logFormat, f.logLevel)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, f, stdout, logger)
+}
+
+func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Logger) error {
+	started := time.Now()
+	st, err := store.Open(ctx, f.db)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			logger.Error("close database", "err", err)
+		}
+	}()
+	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, Logger: logger}
+	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	// Listen before bootstrapping, so a start that cannot serve shows no secret.
+	tlsConfig, err := tlsConfigFor(f)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+
+	acct, secret, err := srv.Directory().Bootstrap(ctx, f.bootstrapClientID, f.bootstrapKey)
+	if err != nil {
+		return fmt.Errorf("bootstrap API account: %w", err)
+	}
+	if secret != "" {
+		// Printed, never logged: the secret must not reach a log pipeline.
+		fmt.Fprintf(stdout, "Created the bootstrap API account %q with full permissions.\n"+
+			"Its secret is shown only this once; keep it safe:\n  client_id:     %s\n  client_secret: %s\n",
+			acct.Name, acct.ClientID, secret)
+	}
+
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		TLSConfig:         tlsConfig,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, tlsConfig)
+	}
+	attrs := []any{"url", scheme + "://" + ln.Addr().String(), "database", redactDSN(f.db),
+		"startup", time.Since(started).Round(time.Millisecond).String()}
+	if tlsConfig != nil {
+		attrs = append(attrs, "certificate_sha256", fingerprint(tlsConfig.Certificates[0]))
+	}
+	logger.Info("listening", attrs...)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: waiting for in-flight requests", "timeout", f.shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// dbFlag declares --db, shared by every command that opens the database.
+func dbFlag(fs *flag.FlagSet, db *string) {
+	fs.StringVar(db, "db", store.DefaultSQLitePath, "SQLite file path, or a postgres:// URL (env GATEHOUSE_DB)")
+}
+
+// dataDir is where files that belong with a SQLite database live.
+func dataDir(db string) string {
+	if store.IsPostgres(db) {
+		return ""
+	}
+	return filepath.Dir(db)
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, usagef("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, usagef("--log-format %q: want text or json", format)
+	}
+}
+
+// redactDSN hides a PostgreSQL password before the DSN reaches a log line.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || !store.IsPostgres(dsn) {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,90 @@
+// Package server wires a store, the directory service, authentication and
+// every API face into one http.Handler.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/api/pra"
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+// Config is everything the server needs besides its store. Flags and
+// environment variables are read in cmd/gatehouse only.
+type Config struct {
+	Auth      auth.Config
+	Argon2    directory.Argon2Params
+	PublicURL string // absolute base for Link and Location headers; empty: from the request
+	Logger    *slog.Logger
+}
+
+// Server is a running directory with its API faces.
+type Server struct {
+	store   directory.Store
+	dir     *directory.Service
+	auth    *auth.Service
+	handler http.Handler
+}
+
+// New builds the server over store. The caller keeps ownership of store.
+func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Argon2 == (directory.Argon2Params{}) {
+		cfg.Argon2 = directory.DefaultArgon2
+	}
+	if cfg.Auth.Logger == nil {
+		cfg.Auth.Logger = cfg.Logger
+	}
+	dir := directory.NewService(store, directory.NewHasher(cfg.Argon2))
+	authn, err := auth.New(ctx, store, dir, cfg.Auth)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, dir: dir, auth: authn}
+	mux := http.NewServeMux()
+	mux.Handle("/oauth2/token", authn.TokenHandler())
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
+	s.handler = withMiddleware(mux, cfg.Logger)
+	return s, nil
+}
+
+// Handler serves every face.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Directory is the service every face calls; the CLI and tests use it too.
+func (s *Server) Directory() *directory.Service { return s.dir }
+
+// Close stops background work (the auth poller). It does not close the store.
+func (s *Server) Close() { s.auth.Close() }
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeStatus(w, http.StatusOK, "ok")
+}
+
+// readyz answers 200 only while the store answers a query, so a load
+// balancer stops sending traffic to an instance that lost its database.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.store.SecurityProvider(ctx, directory.LocalProviderID); err != nil {
+		writeStatus(w, http.StatusServiceUnavailable, "unavailable")
+		return
+	}
+	writeStatus(w, http.StatusOK, "ok")
+}
+
+func writeStatus(w http.ResponseWriter, code int, status string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(map[string]string{"status": status})
+}
