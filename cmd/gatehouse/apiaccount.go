@@ -16,6 +16,7 @@ import (
 var cliActor = directory.Actor{Kind: "cli"}
 
 func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	ctx = directory.WithActor(ctx, cliActor)
 	if len(args) == 0 {
 		return usagef("want a subcommand: create, list, rotate-secret, disable or enable")
 	}
@@ -85,7 +86,7 @@ func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return withService(ctx, db, func(svc *directory.Service) error { return do(svc) })
+	return withService(ctx, db, do)
 }
 
 func accessFlag(dst *directory.Access) func(string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -98,4 +99,35 @@ func asExit(err error, target **exec.ExitError) bool {
 	e, ok := err.(*exec.ExitError)
 	*target = e
 	return ok
+}
+
+// Administrators are created only from the command line, and no API
+// account, however privileged, can change or delete them.
+func TestUserCommandCreatesAdministrators(t *testing.T) {
+	db := dsnFor(t)
+	cmd := exec.Command(binary, "user", "create", "--db", db, "--username", "root", "--admin", "--password-stdin")
+	cmd.Stdin = strings.NewReader("a long enough password\n")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "administrator: true") {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	out, err := gatehouse(t, "user", "list", "--db", db)
+	if err != nil || !strings.Contains(out, "root") {
+		t.Fatalf("user list: %v\n%s", err, out)
+	}
+	p := start(t, db)
+	id, secret := credentials(t, p.output())
+	tok := token(t, p.url, id, secret)
+	code, body := call(t, "GET", p.url+"/api/config/v1/user?username=root", tok, "")
+	if code != http.StatusOK || !strings.Contains(string(body), `"perm_admin":true`) {
+		t.Fatalf("GET the administrator: %d %s", code, body)
+	}
+	uid := regexp.MustCompile(`"id":(\d+)`).FindStringSubmatch(string(body))[1]
+	for _, method := range []string{"PATCH", "DELETE"} {
+		if code, body := call(t, method, p.url+"/api/config/v1/user/"+uid, tok, `{"enabled":false}`); code != http.StatusUnprocessableEntity {
+			t.Errorf("%s the administrator: %d %s, want 422", method, code, body)
+		}
+	}
+	if out, err := gatehouse(t, "user", "create", "--db", db); err == nil {
+		t.Errorf("user create without --username succeeded:\n%s", out)
+	}
 }

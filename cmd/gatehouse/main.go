@@ -23,6 +23,7 @@ func commands() []command {
 		{"serve", "run the server", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"api-account", "manage API accounts: create, list, rotate-secret, disable, enable", runAPIAccount},
+		{"user", "manage users, including administrators: create, list", runUser},
 		{"version", "print the version", runVersion},
 	}
 }
