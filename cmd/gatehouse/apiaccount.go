@@ -16,15 +16,10 @@ import (
 var cliActor = directory.Actor{Kind: "cli"}
 
 func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	ctx = directory.WithActor(ctx, cliActor)
-	if len(args) == 0 {
-		return usagef("want a subcommand: create, list, rotate-secret, disable or enable")
+	ctx, sub, args, fs, db, err := subcommand(ctx, "api-account", args, stderr, "create, list, rotate-secret, disable or enable")
+	if err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("api-account "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var db string
-	dbFlag(fs, &db)
 	var do func(*directory.Service) error
 	switch sub {
 	case "create":
@@ -86,7 +81,7 @@ func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return withService(ctx, db, do)
+	return withService(ctx, *db, do)
 }
 
 func accessFlag(dst *directory.Access) func(string) error {
@@ -128,6 +123,20 @@ func listAccounts(ctx context.Context, svc *directory.Service, w io.Writer) erro
 			return tw.Flush()
 		}
 	}
+}
+
+// subcommand starts a command with subcommands (api-account create, user
+// list): it splits off the subcommand and declares the flags every one of
+// them has. Changes made from the command line are audited as "cli".
+func subcommand(ctx context.Context, group string, args []string, stderr io.Writer, want string) (context.Context, string, []string, *flag.FlagSet, *string, error) {
+	if len(args) == 0 {
+		return ctx, "", nil, nil, nil, usagef("want a subcommand: %s", want)
+	}
+	fs := flag.NewFlagSet(group+" "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := new(string)
+	dbFlag(fs, db)
+	return directory.WithActor(ctx, cliActor), args[0], args[1:], fs, db, nil
 }
 
 // withService opens the database (applying migrations) and runs fn with a

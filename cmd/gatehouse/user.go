@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,15 +15,10 @@ import (
 // runUser manages users from the command line. It exists mainly for
 // administrators, whom no API may create, change or delete.
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	ctx = directory.WithActor(ctx, cliActor)
-	if len(args) == 0 {
-		return usagef("want a subcommand: create or list")
+	ctx, sub, args, fs, db, err := subcommand(ctx, "user", args, stderr, "create or list")
+	if err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var db string
-	dbFlag(fs, &db)
 	var do func(*directory.Service) error
 	switch sub {
 	case "create":
@@ -66,7 +60,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return withService(ctx, db, do)
+	return withService(ctx, *db, do)
 }
 
 func listUsers(ctx context.Context, svc *directory.Service, w io.Writer) error {
