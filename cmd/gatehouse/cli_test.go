@@ -115,7 +115,7 @@ func TestUserCommandCreatesAdministrators(t *testing.T) {
 		t.Fatalf("user list: %v\n%s", err, out)
 	}
 	p := start(t, db)
-	id, secret := credentials(t, p.output())
+	id, secret := p.credentials(t)
 	tok := token(t, p.url, id, secret)
 	code, body := call(t, "GET", p.url+"/api/config/v1/user?username=root", tok, "")
 	if code != http.StatusOK || !strings.Contains(string(body), `"perm_admin":true`) {

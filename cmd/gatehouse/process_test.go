@@ -195,7 +195,7 @@ func call(t *testing.T, method, u, tok, body string) (int, []byte) {
 func TestFirstStartPrintsBootstrapCredentialsOnce(t *testing.T) {
 	db := dsnFor(t)
 	p := start(t, db)
-	id, secret := credentials(t, p.output())
+	id, secret := p.credentials(t)
 	tok := token(t, p.url, id, secret)
 	if code, body := call(t, "GET", p.url+"/api/config/v1/user", tok, ""); code != 200 {
 		t.Fatalf("GET /user with the bootstrap token: %d %s", code, body)
@@ -223,7 +223,7 @@ func TestFixedBootstrapCredentials(t *testing.T) {
 // A request still being sent when SIGTERM arrives is served before exit.
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	p := start(t, dsnFor(t))
-	id, secret := credentials(t, p.output())
+	id, secret := p.credentials(t)
 	tok := token(t, p.url, id, secret)
 
 	pr, pw := io.Pipe()
@@ -308,7 +308,7 @@ func TestSelfSignedTLS(t *testing.T) {
 	if !strings.HasPrefix(p.url, "https://") {
 		t.Fatalf("url %s is not https", p.url)
 	}
-	id, secret := credentials(t, p.output())
+	id, secret := p.credentials(t)
 	tok := token(t, p.url, id, secret)
 	if code, _ := call(t, "GET", p.url+"/api/config/v1/user", tok, ""); code != 200 {
 		t.Fatalf("GET over TLS: %d", code)
@@ -318,3 +318,14 @@ func TestSelfSignedTLS(t *testing.T) {
 // dsnFor returns a fresh database for one process test, of the store kind
 // the test run selects.
 func dsnFor(t *testing.T) string { return testserver.DSN(t) }
+
+// credentials waits for the bootstrap credentials on the process's stdout,
+// which is copied apart from the stderr that said it listens.
+func (p *proc) credentials(t *testing.T) (id, secret string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p.output(), "client_secret:") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return credentials(t, p.output())
+}
