@@ -14,6 +14,9 @@ const (
 	DefaultLockoutAttempts = 5
 	DefaultLockoutDuration = 15 * time.Minute
 	DefaultPollInterval    = 250 * time.Millisecond
+	// DefaultRateSyncInterval is how often an instance sharing rate limits
+	// adds its counts to the store's and reads back the totals.
+	DefaultRateSyncInterval = 100 * time.Millisecond
 )
 
 // Config tunes the Service. Zero durations, a zero LockoutAttempts, a nil Now
@@ -30,8 +33,17 @@ type Config struct {
 	// read; default 250ms, so that a revocation anywhere holds everywhere
 	// within a second.
 	PollInterval time.Duration
-	Now          func() time.Time // default time.Now; tests inject a clock to expire tokens
-	Logger       *slog.Logger     // default slog.Default()
+	// SharedRateLimits counts rate limits in the store, so that they hold
+	// across every instance on it, even when the store does not report
+	// itself shared (several processes on one SQLite file). A store that
+	// does (PostgreSQL) always gets shared limits.
+	SharedRateLimits bool
+	// RateSyncInterval is how often shared limits add this instance's
+	// counts to the store's; default 100ms. Longer means fewer writes and
+	// more slack (see sharedLimiter).
+	RateSyncInterval time.Duration
+	Now              func() time.Time // default time.Now; tests inject a clock to expire tokens
+	Logger           *slog.Logger     // default slog.Default()
 }
 
 // DefaultConfig is PRA's behaviour.
@@ -51,6 +63,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = DefaultPollInterval
+	}
+	if c.RateSyncInterval <= 0 {
+		c.RateSyncInterval = DefaultRateSyncInterval
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -8,9 +8,9 @@ import (
 )
 
 // limiter decides whether one more request of an account fits its rate
-// limits. It is an interface because limits that hold across several
-// instances sharing a database (a counter table synced periodically) will
-// replace the in-process one without Authenticate changing.
+// limits. The in-process windowLimiter serves a server that owns its
+// database; sharedLimiter holds the limits across instances sharing one
+// (sharedlimiter.go). New chooses between them.
 type limiter interface {
 	// take counts one request of the account at now, unless it is over a
 	// limit, and reports the status to show the client.
@@ -22,19 +22,49 @@ type noLimit struct{}
 
 func (noLimit) take(int64, time.Time) (RateStatus, bool) { return RateStatus{}, true }
 
-// windowLimiter is the in-process limiter. It counts requests in fixed
-// windows aligned to the clock: the current second and the current hour
-// (UTC). Fixed windows are what a shared counter table can hold as one row
-// per account and window, and what X-RateLimit-Remaining can state simply;
-// the price is that a burst straddling a boundary may reach twice the
-// per-second limit within one second, which PRA's published limits tolerate.
-// A refused request is not counted, so a client that backs off for
-// RetryAfter always gets through.
-type windowLimiter struct {
+// limits are the limits per account, counted in fixed windows aligned to
+// the clock: the current second and the current hour (UTC). Fixed windows
+// are what a shared counter table can hold as one row per account and
+// window, and what X-RateLimit-Remaining can state simply; the price is
+// that a burst straddling a boundary may reach twice the per-second limit
+// within one second, which PRA's published limits tolerate. A refused
+// request is not counted, so a client that backs off for RetryAfter always
+// gets through.
+type limits struct {
 	perSecond, perHour int // perHour 0: no hourly limit
+}
 
-	accounts atomic.Pointer[map[int64]*window] // copy-on-insert: reads take no lock
-	mu       sync.Mutex                        // serialises inserts
+// decide applies the limits to an account's counts in the current second
+// and hour (sec is now's Unix second). When it admits the request, the
+// caller counts it; the status already does.
+func (l limits) decide(secCount, hourCount int, sec int64, now time.Time) (RateStatus, bool) {
+	var st RateStatus
+	ok := true
+	switch {
+	case l.perHour > 0 && hourCount >= l.perHour:
+		ok = false
+		st.RetryAfter = time.Unix((sec/3600+1)*3600, 0).Sub(now)
+	case secCount >= l.perSecond:
+		ok = false
+		st.RetryAfter = time.Unix(sec+1, 0).Sub(now)
+	default:
+		secCount++
+		hourCount++
+	}
+	if l.perHour > 0 {
+		st.Limit, st.Remaining = l.perHour, max(0, l.perHour-hourCount)
+	} else {
+		// No hourly limit: the per-second one is the only figure to show.
+		st.Limit, st.Remaining = l.perSecond, max(0, l.perSecond-secCount)
+	}
+	return st, ok
+}
+
+// windowLimiter is the in-process limiter: exact, and as cheap as a
+// per-account mutex.
+type windowLimiter struct {
+	limits
+	accounts accountMap[window]
 }
 
 // window is one account's counters.
@@ -50,13 +80,11 @@ func newLimiter(perSecond, perHour int) limiter {
 	if perSecond <= 0 {
 		return noLimit{}
 	}
-	l := &windowLimiter{perSecond: perSecond, perHour: perHour}
-	l.accounts.Store(&map[int64]*window{})
-	return l
+	return &windowLimiter{limits: limits{perSecond: perSecond, perHour: perHour}}
 }
 
 func (l *windowLimiter) take(account int64, now time.Time) (RateStatus, bool) {
-	w := l.window(account)
+	w := l.accounts.get(account)
 	sec := now.Unix()
 	hour := sec / 3600
 	w.mu.Lock()
@@ -66,42 +94,55 @@ func (l *windowLimiter) take(account int64, now time.Time) (RateStatus, bool) {
 	if w.hour != hour {
 		w.hour, w.hourCount = hour, 0
 	}
-	var st RateStatus
-	ok := true
-	switch {
-	case l.perHour > 0 && w.hourCount >= l.perHour:
-		ok = false
-		st.RetryAfter = time.Unix((hour+1)*3600, 0).Sub(now)
-	case w.secondCount >= l.perSecond:
-		ok = false
-		st.RetryAfter = time.Unix(sec+1, 0).Sub(now)
-	default:
+	st, ok := l.decide(w.secondCount, w.hourCount, sec, now)
+	if ok {
 		w.secondCount++
 		w.hourCount++
-	}
-	if l.perHour > 0 {
-		st.Limit, st.Remaining = l.perHour, l.perHour-w.hourCount
-	} else {
-		// No hourly limit: the per-second one is the only figure to show.
-		st.Limit, st.Remaining = l.perSecond, l.perSecond-w.secondCount
 	}
 	w.mu.Unlock()
 	return st, ok
 }
 
-func (l *windowLimiter) window(account int64) *window {
-	if w := (*l.accounts.Load())[account]; w != nil {
-		return w
+// accountMap holds a value per account for the request path. Lookups take
+// no lock: the map is immutable and replaced whole (copy-on-insert, under
+// mu) when an account is first seen, which is rare.
+type accountMap[T any] struct {
+	m  atomic.Pointer[map[int64]*T]
+	mu sync.Mutex
+}
+
+func (a *accountMap[T]) get(id int64) *T {
+	if m := a.m.Load(); m != nil {
+		if v := (*m)[id]; v != nil {
+			return v
+		}
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	old := *l.accounts.Load()
-	if w := old[account]; w != nil {
-		return w
+	return a.insert(id)
+}
+
+func (a *accountMap[T]) insert(id int64) *T {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var m map[int64]*T
+	if old := a.m.Load(); old != nil {
+		if v := (*old)[id]; v != nil {
+			return v
+		}
+		m = maps.Clone(*old)
+	} else {
+		m = map[int64]*T{}
 	}
-	m := maps.Clone(old)
-	w := &window{}
-	m[account] = w
-	l.accounts.Store(&m)
-	return w
+	v := new(T)
+	m[id] = v
+	a.m.Store(&m)
+	return v
+}
+
+// each calls fn for every account seen so far.
+func (a *accountMap[T]) each(fn func(id int64, v *T)) {
+	if m := a.m.Load(); m != nil {
+		for id, v := range *m {
+			fn(id, v)
+		}
+	}
 }

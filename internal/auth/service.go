@@ -11,8 +11,9 @@ import (
 )
 
 // Service issues and verifies tokens. One Service runs per server instance;
-// instances sharing a database share the signing key and see each other's
-// account changes through the poller.
+// instances sharing a database share the signing key, see each other's
+// account changes through the poller, and count rate limits together
+// (sharedLimiter).
 type Service struct {
 	cfg    Config
 	log    *slog.Logger
@@ -26,12 +27,13 @@ type Service struct {
 	dummyHash []byte
 
 	stop     context.CancelFunc
-	done     chan struct{}
+	bg       sync.WaitGroup // the poller, and the shared limiter's syncing
 	stopOnce sync.Once
 }
 
 // New loads the signing key and every API account, and starts the poller
-// that keeps the account cache in step with the database. Close stops it.
+// that keeps the account cache in step with the database (and, for shared
+// rate limits, the syncing of counts). Close stops them.
 func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg Config) (*Service, error) {
 	if store == nil || svc == nil {
 		return nil, errors.New("auth: New needs a store and a directory service")
@@ -44,6 +46,15 @@ func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg
 	if len(key) < 16 {
 		return nil, errors.New("auth: server key is shorter than 16 bytes")
 	}
+	// The one place that chooses how rate limits are counted: in memory
+	// when this process owns the database, in the store when instances
+	// share it.
+	limit := newLimiter(cfg.RatePerSecond, cfg.RatePerHour)
+	var shared *sharedLimiter
+	if cfg.RatePerSecond > 0 && (cfg.SharedRateLimits || store.SharedByInstances()) {
+		shared = newSharedLimiter(limits{perSecond: cfg.RatePerSecond, perHour: cfg.RatePerHour}, store, cfg)
+		limit = shared
+	}
 	s := &Service{
 		cfg:       cfg,
 		log:       cfg.Logger,
@@ -51,28 +62,28 @@ func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg
 		dir:       svc,
 		tokens:    newSigner(key),
 		cache:     newAccountCache(store),
-		limit:     newLimiter(cfg.RatePerSecond, cfg.RatePerHour),
+		limit:     limit,
 		dummyHash: directory.HashSecret("gatehouse: no such client"),
-		done:      make(chan struct{}),
 	}
 	p := &poller{cache: s.cache, store: store, log: s.log, interval: cfg.PollInterval}
 	if err := p.loadAll(ctx); err != nil {
 		return nil, fmt.Errorf("auth: load API accounts: %w", err)
 	}
-	pollCtx, stop := context.WithCancel(context.Background())
+	bgCtx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go func() {
-		defer close(s.done)
-		p.run(pollCtx)
-	}()
+	s.bg.Go(func() { p.run(bgCtx) })
+	if shared != nil {
+		s.bg.Go(func() { shared.run(bgCtx) })
+	}
 	return s, nil
 }
 
-// Close stops the poller. It is safe to call more than once.
+// Close stops the poller and, for shared rate limits, syncs this
+// instance's last counts. It is safe to call more than once.
 func (s *Service) Close() {
 	s.stopOnce.Do(func() {
 		s.stop()
-		<-s.done
+		s.bg.Wait()
 	})
 }
 

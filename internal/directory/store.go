@@ -25,6 +25,27 @@ type Store interface {
 	// ServerKey returns the token signing key, creating it on first use.
 	ServerKey(ctx context.Context) ([]byte, error)
 	Close() error
+
+	// --- Rate-limit counters shared by instances (internal/auth) ---
+	//
+	// Instances on one database count each API account's requests in the
+	// store so that rate limits hold across them (see RateCount).
+
+	// SharedByInstances reports whether several server instances are meant
+	// to run on this store at once (PostgreSQL), so that internal/auth must
+	// keep rate-limit counts in it. The embedded SQLite store, which one
+	// server process owns, reports false.
+	SharedByInstances() bool
+	// AddRateCounts adds each delta's Count to the stored count of its
+	// window (a window not stored yet starts at 0) and returns the totals
+	// after the addition: one RateCount per delta, in the same order.
+	// Deltas naming one window twice are added together. It runs outside
+	// any transaction the caller may have, adds all deltas or, on error,
+	// none, and never loses a concurrent caller's addition.
+	AddRateCounts(ctx context.Context, deltas []RateCount) ([]RateCount, error)
+	// DeleteRateCounts deletes the stored windows of that kind whose Start
+	// is before before (Unix seconds).
+	DeleteRateCounts(ctx context.Context, window RateWindow, before int64) error
 }
 
 // Reader is every query, inside or outside a transaction.
