@@ -142,10 +142,18 @@ func subcommand(ctx context.Context, group string, args []string, stderr io.Writ
 // withService opens the database (applying migrations) and runs fn with a
 // directory service acting as the command line.
 func withService(ctx context.Context, db string, fn func(*directory.Service) error) error {
+	return withStore(ctx, db, func(st directory.Store) error {
+		return fn(directory.NewService(st, directory.NewHasher(directory.DefaultArgon2)))
+	})
+}
+
+// withStore opens the database (applying migrations) and runs fn on it,
+// for commands that work below the service (export, import).
+func withStore(ctx context.Context, db string, fn func(directory.Store) error) error {
 	st, err := store.Open(ctx, db)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer st.Close()
-	return fn(directory.NewService(st, directory.NewHasher(directory.DefaultArgon2)))
+	return fn(st)
 }

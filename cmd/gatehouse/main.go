@@ -24,6 +24,8 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"api-account", "manage API accounts: create, list, rotate-secret, disable, enable", runAPIAccount},
 		{"user", "manage users, including administrators: create, list", runUser},
+		{"export", "write the directory as JSON lines, to move it to another database", runExport},
+		{"import", "load an export into a new, empty database, keeping every id", runImport},
 		{"version", "print the version", runVersion},
 	}
 }

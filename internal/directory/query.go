@@ -111,6 +111,15 @@ const (
 	EventAction     Attr = "event.action"
 )
 
+// Id attributes of the lists that can grow large (a group's members, the
+// audit log), so that a scan of a whole list can page by id (keyset)
+// rather than by an offset, which costs more on every page. A team's user
+// list pages by UserID.
+const (
+	MemberID Attr = "member.id"
+	EventID  Attr = "event.id"
+)
+
 // Attrs lists every attribute; a Store must compile each of them.
 var Attrs = map[Attr]AttrInfo{
 	UserID:                 {Type: TypeInt},
@@ -139,6 +148,8 @@ var Attrs = map[Attr]AttrInfo{
 	EventTargetType:        {Type: TypeString, CaseExact: true},
 	EventTargetID:          {Type: TypeInt},
 	EventAction:            {Type: TypeString, CaseExact: true},
+	MemberID:               {Type: TypeInt},
+	EventID:                {Type: TypeInt},
 }
 
 // Eq is shorthand for the commonest filter.
@@ -157,6 +168,10 @@ type Query struct {
 	Sort   []SortKey
 	Offset int
 	Limit  int // rows per page; 0 returns no rows, only the total
+	// NoTotal leaves Page.Total at 0 instead of counting the matches. A
+	// scan that pages through a whole list by id needs no total, and
+	// counting the rest of the list on every page would make it quadratic.
+	NoTotal bool
 }
 
 // Page is one page of a list and the total number of matches.

@@ -65,6 +65,11 @@ func (d database) Begin(ctx context.Context) (sqlstore.TxConn, error) {
 	return txConn{conn{tx}, tx}, nil
 }
 
+// Autocommit is the pool (or connection) itself: pgx runs a statement
+// outside a transaction in one of its own, at the server's default
+// isolation.
+func (d database) Autocommit() sqlstore.Querier { return d.conn }
+
 type txConn struct {
 	conn
 	tx pgx.Tx

@@ -29,6 +29,7 @@ type Store struct {
 
 var dialect = sqlstore.Dialect{
 	Numbered: true,
+	IDs:      idGenerators{},
 	Transient: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
@@ -88,3 +89,7 @@ func (s *Store) Close() error {
 	s.pool.Close()
 	return nil
 }
+
+// SharedByInstances is true: PostgreSQL is how several instances run as one
+// server, so they count rate limits in it.
+func (s *Store) SharedByInstances() bool { return true }

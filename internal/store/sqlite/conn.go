@@ -34,6 +34,10 @@ func (d *database) Begin(ctx context.Context) (sqlstore.TxConn, error) {
 	return &txConn{tx: tx, prepared: d.write.prepared}, nil
 }
 
+// Autocommit is the writer connection outside a transaction: SQLite runs
+// a lone statement as its own transaction.
+func (d *database) Autocommit() sqlstore.Querier { return d.write }
+
 // pool runs statements on a database/sql pool, the static ones through
 // statements prepared once per connection.
 type pool struct {

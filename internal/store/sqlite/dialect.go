@@ -12,6 +12,7 @@ import (
 // dialect describes SQLite to sqlstore. A transaction is worth retrying
 // when another process held the database locked beyond the busy timeout.
 var dialect = sqlstore.Dialect{
+	IDs: idGenerators{},
 	Transient: func(err error) bool {
 		var se *sqlite.Error
 		if !errors.As(err, &se) {

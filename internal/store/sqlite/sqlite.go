@@ -130,3 +130,8 @@ func (s *Store) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// SharedByInstances is false: one server process owns a SQLite file (a CLI
+// command beside it serves no API requests), so it counts rate limits in
+// memory, exactly and at no cost.
+func (s *Store) SharedByInstances() bool { return false }

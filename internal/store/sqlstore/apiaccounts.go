@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -25,10 +24,8 @@ var (
 	stAccountsSince     = newStmt("SELECT " + accountCols + " FROM api_accounts a WHERE a.updated_at >= ? ORDER BY a.id")
 	stAccountExists     = newStmt("SELECT 1 FROM api_accounts WHERE id = ?")
 	stClientIDTaken     = newStmt("SELECT 1 FROM api_accounts WHERE client_id = ? AND id <> ?")
-	stInsertAccount     = newStmt("INSERT INTO api_accounts (" + strings.Join(accountFields, ", ") +
-		", created_at, updated_at, version) VALUES (" + placeholders(len(accountFields)+3) +
-		") ON CONFLICT DO NOTHING RETURNING id")
-	stUpdateAccount = newStmt("UPDATE api_accounts SET " + assignments(accountFields) +
+	stInsertAccount     = newStmt(insertSQL("api_accounts", versioned(accountFields)) + " ON CONFLICT DO NOTHING RETURNING id")
+	stUpdateAccount     = newStmt("UPDATE api_accounts SET " + assignments(accountFields) +
 		", updated_at = ?, version = version + 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM api_accounts o" +
 		" WHERE (lower(o.name) = ? OR o.client_id = ?) AND o.id <> ?) RETURNING version")
 )

@@ -40,6 +40,12 @@ type DB interface {
 	// Begin starts a write transaction at the isolation the dialect needs
 	// for Write's guarantees (serializable, or SQLite's single writer).
 	Begin(ctx context.Context) (TxConn, error)
+	// Autocommit runs each statement as a transaction of its own on a
+	// connection that may write, at the database's default isolation (READ
+	// COMMITTED on PostgreSQL). It is for statements that are atomic by
+	// themselves, such as a counter upsert, which a serializable transaction
+	// would only make fail and retry when instances update the same rows.
+	Autocommit() Querier
 }
 
 // TxConn is an open write transaction.
@@ -61,4 +67,7 @@ type Dialect struct {
 	// serialized (SQLite): there every statement's guard sees all committed
 	// rows, so no violation can happen.
 	UniqueIndex func(error) (string, bool)
+	// IDs reads and moves the tables' id generators, for imports (see
+	// import.go); SQL has no portable way to.
+	IDs IDGenerators
 }

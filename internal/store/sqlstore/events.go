@@ -6,16 +6,23 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
-const eventCols = "e.id, e.at, e.actor, e.action, e.target_type, e.target_id, e.before_state, e.after_state"
+// eventFields are the columns an append sets, in eventValues order.
+var eventFields = []string{"at", "actor", "action", "target_type", "target_id", "before_state", "after_state"}
+
+var eventCols = "e.id, " + qualify("e", eventFields)
 
 var eventsList = &listSpec{cols: eventCols, from: "events e", id: "e.id", attrs: attrColumns{
+	directory.EventID:         "e.id",
 	directory.EventTargetType: "e.target_type",
 	directory.EventTargetID:   "e.target_id",
 	directory.EventAction:     "e.action",
 }}
 
-var stInsertEvent = newStmt("INSERT INTO events (at, actor, action, target_type, target_id, before_state," +
-	" after_state) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+var stInsertEvent = newStmt(insertSQL("events", eventFields) + " RETURNING id")
+
+func eventValues(e *directory.Event) []any {
+	return []any{micros(e.At), e.Actor, e.Action, e.TargetType, e.TargetID, nullText(e.Before), nullText(e.After)}
+}
 
 func scanEvent(sc scanner) (directory.Event, error) {
 	var (
@@ -37,6 +44,5 @@ func (t *tx) AppendEvent(ctx context.Context, e *directory.Event) error {
 	if e.At.IsZero() {
 		e.At = t.now
 	}
-	return t.q.QueryRow(ctx, t.sql(stInsertEvent), micros(e.At), e.Actor, e.Action, e.TargetType,
-		e.TargetID, nullText(e.Before), nullText(e.After)).Scan(&e.ID)
+	return t.q.QueryRow(ctx, t.sql(stInsertEvent), eventValues(e)...).Scan(&e.ID)
 }

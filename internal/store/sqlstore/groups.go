@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
@@ -30,9 +29,7 @@ var (
 var (
 	stGroup       = newStmt("SELECT " + groupCols + " FROM groups g WHERE g.id = ?")
 	stGroupExists = newStmt("SELECT 1 FROM groups WHERE id = ?")
-	stInsertGroup = newStmt("INSERT INTO groups (" + strings.Join(groupFields, ", ") +
-		", created_at, updated_at, version) VALUES (" + placeholders(len(groupFields)+3) +
-		") ON CONFLICT DO NOTHING RETURNING id")
+	stInsertGroup = newStmt(insertSQL("groups", versioned(groupFields)) + " ON CONFLICT DO NOTHING RETURNING id")
 	stUpdateGroup = newStmt("UPDATE groups SET " + assignments(groupFields) +
 		", updated_at = ?, version = version + 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM groups o" +
 		" WHERE lower(o.name) = ? AND o.id <> ?) RETURNING version")

@@ -71,8 +71,11 @@ func list[T any](ctx context.Context, r reader, sp *listSpec, scope int64, q dir
 		if page.Items, err = collect(rows, err, scan, page.Items); err != nil {
 			return page, err
 		}
-		// A short page that is not past the end tells the total itself.
-		if n := len(page.Items); n > 0 && n < q.Limit || n == 0 && q.Offset == 0 {
+		switch n := len(page.Items); {
+		case q.NoTotal:
+			return page, nil
+		case n > 0 && n < q.Limit || n == 0 && q.Offset == 0:
+			// A short page that is not past the end tells the total itself.
 			page.Total = q.Offset + n
 			return page, nil
 		}

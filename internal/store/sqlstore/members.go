@@ -7,17 +7,24 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
-const memberCols = "m.id, m.group_id, m.security_provider_id, m.user_id, m.distinguished_name, m.group_name, m.created_at"
+// memberFields are the columns a write sets, in memberValues order.
+var memberFields = []string{"group_id", "security_provider_id", "user_id", "distinguished_name", "group_name", "created_at"}
 
-var membersList = &listSpec{cols: memberCols, from: "members m", scope: "m.group_id", attrs: attrColumns{}, id: "m.id"}
+var memberCols = "m.id, " + qualify("m", memberFields)
+
+var membersList = &listSpec{cols: memberCols, from: "members m", scope: "m.group_id",
+	attrs: attrColumns{directory.MemberID: "m.id"}, id: "m.id"}
 
 var (
-	stMember       = newStmt("SELECT " + memberCols + " FROM members m WHERE m.group_id = ? AND m.id = ?")
-	stInsertMember = newStmt("INSERT INTO members (group_id, security_provider_id, user_id, distinguished_name," +
-		" group_name, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id")
+	stMember           = newStmt("SELECT " + memberCols + " FROM members m WHERE m.group_id = ? AND m.id = ?")
+	stInsertMember     = newStmt(insertSQL("members", memberFields) + " ON CONFLICT DO NOTHING RETURNING id")
 	stDeleteMember     = newStmt("DELETE FROM members WHERE group_id = ? AND id = ?")
 	stDeleteUserMember = newStmt("DELETE FROM members WHERE group_id = ? AND user_id = ?")
 )
+
+func memberValues(m *directory.Member, created int64) []any {
+	return []any{m.GroupID, m.SecurityProviderID, nullInt(m.UserID), m.DistinguishedName, m.GroupName, created}
+}
 
 func scanMember(sc scanner) (directory.Member, error) {
 	var (
@@ -41,8 +48,7 @@ func (r reader) Members(ctx context.Context, groupID int64, q directory.Query) (
 // AddMember reports every duplicate (the same user, DN or external group
 // name) as a Conflict on user_id.
 func (t *tx) AddMember(ctx context.Context, m *directory.Member) error {
-	id, err := t.insert(ctx, stInsertMember, taken(directory.FieldUserID),
-		m.GroupID, m.SecurityProviderID, nullInt(m.UserID), m.DistinguishedName, m.GroupName, micros(t.now))
+	id, err := t.insert(ctx, stInsertMember, taken(directory.FieldUserID), memberValues(m, micros(t.now))...)
 	if err != nil {
 		return err
 	}

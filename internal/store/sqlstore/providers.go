@@ -6,15 +6,21 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
-const providerCols = "p.id, p.type, p.name, p.enabled, p.user_authentication, p.group_lookup, p.priority, p.default_policy_id"
+// providerFields are the columns a create sets, in providerValues order.
+var providerFields = []string{"type", "name", "enabled", "user_authentication", "group_lookup", "priority", "default_policy_id"}
+
+var providerCols = "p.id, " + qualify("p", providerFields)
 
 var providersList = &listSpec{cols: providerCols, from: "security_providers p", attrs: attrColumns{}, id: "p.id"}
 
 var (
 	stProvider       = newStmt("SELECT " + providerCols + " FROM security_providers p WHERE p.id = ?")
-	stInsertProvider = newStmt("INSERT INTO security_providers (type, name, enabled, user_authentication," +
-		" group_lookup, priority, default_policy_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+	stInsertProvider = newStmt(insertSQL("security_providers", providerFields) + " RETURNING id")
 )
+
+func providerValues(p *directory.SecurityProvider) []any {
+	return []any{string(p.Type), p.Name, p.Enabled, p.UserAuthentication, p.GroupLookup, int64(p.Priority), p.DefaultPolicyID}
+}
 
 func scanProvider(sc scanner) (directory.SecurityProvider, error) {
 	var (
@@ -36,6 +42,5 @@ func (r reader) SecurityProviders(ctx context.Context, q directory.Query) (direc
 }
 
 func (t *tx) CreateSecurityProvider(ctx context.Context, p *directory.SecurityProvider) error {
-	return t.q.QueryRow(ctx, t.sql(stInsertProvider), string(p.Type), p.Name, p.Enabled,
-		p.UserAuthentication, p.GroupLookup, int64(p.Priority), p.DefaultPolicyID).Scan(&p.ID)
+	return t.q.QueryRow(ctx, t.sql(stInsertProvider), providerValues(p)...).Scan(&p.ID)
 }

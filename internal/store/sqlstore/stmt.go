@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -65,6 +66,17 @@ func qualify(alias string, cols []string) string {
 		q[i] = alias + "." + c
 	}
 	return strings.Join(q, ", ")
+}
+
+// insertSQL is the INSERT of one row of table setting cols.
+func insertSQL(table string, cols []string) string {
+	return "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES (" + placeholders(len(cols)) + ")"
+}
+
+// versioned is the columns of a versioned row's write: its fields, then
+// created_at, updated_at and version.
+func versioned(fields []string) []string {
+	return append(slices.Clone(fields), "created_at", "updated_at", "version")
 }
 
 func placeholders(n int) string {

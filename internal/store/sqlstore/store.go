@@ -76,8 +76,15 @@ func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
 }
 
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	return s.retry(ctx, func() error { return s.attempt(ctx, fn) })
+}
+
+// retry runs fn, and again while it fails with a transient error: fn must
+// have had no effect when it failed (a transaction rolled back, or a
+// single statement that did not commit).
+func (s *Store) retry(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.attempt(ctx, fn)
+		err := fn()
 		if err == nil || attempt == maxAttempts || !s.d.Transient(err) {
 			return err
 		}

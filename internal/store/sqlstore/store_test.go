@@ -19,6 +19,7 @@ type fakeDB struct {
 var errTransient = errors.New("serialization failure")
 
 func (d *fakeDB) Begin(context.Context) (TxConn, error) { return &fakeTx{d}, nil }
+func (d *fakeDB) Autocommit() Querier                   { return d.Querier }
 
 type fakeTx struct{ d *fakeDB }
 

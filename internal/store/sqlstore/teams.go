@@ -7,7 +7,10 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
-const teamCols = "t.id, t.name, t.code_name, t.comments, t.created_at, t.updated_at"
+// teamFields are the columns a create sets, in teamValues order.
+var teamFields = []string{"name", "code_name", "comments", "created_at", "updated_at"}
+
+var teamCols = "t.id, " + qualify("t", teamFields)
 
 var teamAttrs = attrColumns{
 	directory.TeamName:     "t.name",
@@ -17,14 +20,13 @@ var teamAttrs = attrColumns{
 var (
 	teamsList     = &listSpec{cols: teamCols, from: "teams t", attrs: teamAttrs, id: "t.id"}
 	teamUsersList = &listSpec{cols: "tu.team_id, tu.user_id, tu.role", from: "team_users tu",
-		scope: "tu.team_id", attrs: attrColumns{}, id: "tu.user_id"}
+		scope: "tu.team_id", attrs: attrColumns{directory.UserID: "tu.user_id"}, id: "tu.user_id"}
 )
 
 var (
 	stTeam       = newStmt("SELECT " + teamCols + " FROM teams t WHERE t.id = ?")
 	stTeamExists = newStmt("SELECT 1 FROM teams WHERE id = ?")
-	stInsertTeam = newStmt("INSERT INTO teams (name, code_name, comments, created_at, updated_at)" +
-		" VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id")
+	stInsertTeam = newStmt(insertSQL("teams", teamFields) + " ON CONFLICT DO NOTHING RETURNING id")
 	// Code names are unique regardless of case, as filters match them; empty
 	// ones are not unique, as in the partial index.
 	stUpdateTeam = newStmt("UPDATE teams SET name = ?, code_name = ?, comments = ?, updated_at = ?" +
@@ -35,6 +37,10 @@ var (
 	stPutTeamUser    = newStmt("INSERT INTO team_users (team_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role")
 	stDeleteTeamUser = newStmt("DELETE FROM team_users WHERE team_id = ? AND user_id = ?")
 )
+
+func teamValues(team *directory.Team, created, updated int64) []any {
+	return []any{team.Name, team.CodeName, nullString(team.Comments), created, updated}
+}
 
 func scanTeam(sc scanner) (directory.Team, error) {
 	var (
@@ -75,8 +81,7 @@ func (r reader) TeamUsers(ctx context.Context, teamID int64, q directory.Query) 
 
 func (t *tx) CreateTeam(ctx context.Context, team *directory.Team) error {
 	now := micros(t.now)
-	id, err := t.insert(ctx, stInsertTeam, taken(directory.FieldCodeName),
-		team.Name, team.CodeName, nullString(team.Comments), now, now)
+	id, err := t.insert(ctx, stInsertTeam, taken(directory.FieldCodeName), teamValues(team, now, now)...)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
@@ -44,9 +43,7 @@ var (
 var (
 	stUser       = newStmt("SELECT " + userCols + " FROM users u WHERE u.id = ?")
 	stUserExists = newStmt("SELECT 1 FROM users WHERE id = ?")
-	stInsertUser = newStmt("INSERT INTO users (" + strings.Join(userFields, ", ") +
-		", created_at, updated_at, version) VALUES (" + placeholders(len(userFields)+3) +
-		") ON CONFLICT DO NOTHING RETURNING id")
+	stInsertUser = newStmt(insertSQL("users", versioned(userFields)) + " ON CONFLICT DO NOTHING RETURNING id")
 	stUpdateUser = newStmt("UPDATE users SET " + assignments(userFields) +
 		", updated_at = ?, version = version + 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM users o" +
 		" WHERE lower(o.username) = ? AND o.id <> ?) RETURNING version")

@@ -1,0 +1,374 @@
+package dump
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+// The records are the dump's wire format: explicit snake_case structs, so
+// that renaming a domain field cannot change the format unnoticed. Each
+// converts from its domain value (for export) and back (for import).
+
+// record is a row read from a dump.
+type record interface {
+	// what names the row in messages: "user 5".
+	what() string
+	// check refuses values the store would keep but the directory cannot
+	// work with (an unknown source, a zero id).
+	check() error
+	// refs are the rows it refers to, for explaining a failed insert.
+	refs() []ref
+}
+
+// newRecord returns an empty record of a row type, or nil.
+func newRecord(typ string) record {
+	switch typ {
+	case TypeSecurityProvider:
+		return new(providerRecord)
+	case TypeUser:
+		return new(userRecord)
+	case TypeGroup:
+		return new(groupRecord)
+	case TypeMember:
+		return new(memberRecord)
+	case TypeTeam:
+		return new(teamRecord)
+	case TypeTeamUser:
+		return new(teamUserRecord)
+	case TypeAPIAccount:
+		return new(accountRecord)
+	case TypeEvent:
+		return new(eventRecord)
+	}
+	return nil
+}
+
+type providerRecord struct {
+	Type               string                 `json:"type"`
+	ID                 int64                  `json:"id"`
+	ProviderType       directory.ProviderType `json:"provider_type"`
+	Name               string                 `json:"name"`
+	Enabled            bool                   `json:"enabled"`
+	UserAuthentication bool                   `json:"user_authentication"`
+	GroupLookup        bool                   `json:"group_lookup"`
+	Priority           int                    `json:"priority"`
+	DefaultPolicyID    int64                  `json:"default_policy_id"`
+}
+
+func fromProvider(p directory.SecurityProvider) providerRecord {
+	return providerRecord{TypeSecurityProvider, p.ID, p.Type, p.Name, p.Enabled, p.UserAuthentication,
+		p.GroupLookup, p.Priority, p.DefaultPolicyID}
+}
+
+func (r *providerRecord) provider() directory.SecurityProvider {
+	return directory.SecurityProvider{ID: r.ID, Type: r.ProviderType, Name: r.Name, Enabled: r.Enabled,
+		UserAuthentication: r.UserAuthentication, GroupLookup: r.GroupLookup, Priority: r.Priority,
+		DefaultPolicyID: r.DefaultPolicyID}
+}
+
+func (r *providerRecord) what() string { return fmt.Sprintf("security provider %d", r.ID) }
+
+func (r *providerRecord) check() error {
+	return firstErr(positive("id", r.ID), oneOf("provider_type", r.ProviderType, directory.ProviderLocal,
+		directory.ProviderLDAP, directory.ProviderRADIUS, directory.ProviderKerberos, directory.ProviderSAML,
+		directory.ProviderSCIM))
+}
+
+func (r *providerRecord) refs() []ref { return nil }
+
+type lastLogin struct {
+	At         *time.Time `json:"at"`
+	AuthType   string     `json:"auth_type"`
+	ConfigName string     `json:"config_name"`
+	SAMLIdPURL string     `json:"saml_idp_url"`
+	SSOURL     string     `json:"sso_url"`
+}
+
+type userRecord struct {
+	Type               string           `json:"type"`
+	ID                 int64            `json:"id"`
+	Username           string           `json:"username"`
+	FirstName          string           `json:"first_name"`
+	LastName           string           `json:"last_name"`
+	DisplayName        string           `json:"display_name"`
+	Email              string           `json:"email"`
+	Enabled            bool             `json:"enabled"`
+	Quarantined        bool             `json:"quarantined"`
+	Admin              bool             `json:"admin"`
+	Source             directory.Source `json:"source"`
+	SecurityProviderID int64            `json:"security_provider_id"`
+	// PasswordHash is left out by --no-password-hashes, and for users who
+	// authenticate elsewhere (who have none).
+	PasswordHash           string                   `json:"password_hash,omitempty"`
+	PublicKey              string                   `json:"public_key"`
+	Locale                 string                   `json:"locale"`
+	TwoFactorRequired      bool                     `json:"two_factor_required"`
+	FailedLogins           int                      `json:"failed_logins"`
+	PasswordExpiration     *time.Time               `json:"password_expiration"`
+	PasswordResetNextLogin bool                     `json:"password_reset_next_login"`
+	LastLogin              lastLogin                `json:"last_login"`
+	ExternalID             string                   `json:"external_id"`
+	Access                 directory.AccessSettings `json:"access"`
+	CreatedAt              time.Time                `json:"created_at"`
+	UpdatedAt              time.Time                `json:"updated_at"`
+	Version                int64                    `json:"version"`
+}
+
+func fromUser(u directory.User, withHash bool) userRecord {
+	r := userRecord{TypeUser, u.ID, u.Username, u.FirstName, u.LastName, u.DisplayName, u.Email, u.Enabled,
+		u.Quarantined, u.Admin, u.Source, u.SecurityProviderID, u.PasswordHash, u.PublicKey, u.Locale,
+		u.TwoFactorRequired, u.FailedLogins, u.PasswordExpiration, u.PasswordResetNextLogin,
+		lastLogin(u.LastLogin), u.ExternalID, u.Access, u.CreatedAt, u.UpdatedAt, u.Version}
+	if !withHash {
+		r.PasswordHash = ""
+	}
+	return r
+}
+
+func (r *userRecord) user() directory.User {
+	return directory.User{ID: r.ID, Username: r.Username, FirstName: r.FirstName, LastName: r.LastName,
+		DisplayName: r.DisplayName, Email: r.Email, Enabled: r.Enabled, Quarantined: r.Quarantined, Admin: r.Admin,
+		Source: r.Source, SecurityProviderID: r.SecurityProviderID, PasswordHash: r.PasswordHash,
+		PublicKey: r.PublicKey, Locale: r.Locale, TwoFactorRequired: r.TwoFactorRequired,
+		FailedLogins: r.FailedLogins, PasswordExpiration: r.PasswordExpiration,
+		PasswordResetNextLogin: r.PasswordResetNextLogin, LastLogin: directory.LastLogin(r.LastLogin),
+		ExternalID: r.ExternalID, Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+func (r *userRecord) what() string { return fmt.Sprintf("user %d", r.ID) }
+
+func (r *userRecord) check() error {
+	return firstErr(positive("id", r.ID), oneOf("source", r.Source, directory.SourceLocal, directory.SourceLDAP,
+		directory.SourceSAML, directory.SourceSCIM, directory.SourceApplication))
+}
+
+func (r *userRecord) refs() []ref { return []ref{{TypeSecurityProvider, r.SecurityProviderID}} }
+
+type groupRecord struct {
+	Type               string                   `json:"type"`
+	ID                 int64                    `json:"id"`
+	Name               string                   `json:"name"`
+	Description        string                   `json:"description"`
+	Source             directory.Source         `json:"source"`
+	SecurityProviderID int64                    `json:"security_provider_id"`
+	ExternalID         string                   `json:"external_id"`
+	AccessStatus       directory.AccessStatus   `json:"access_status"`
+	Access             directory.AccessSettings `json:"access"`
+	CreatedAt          time.Time                `json:"created_at"`
+	UpdatedAt          time.Time                `json:"updated_at"`
+	Version            int64                    `json:"version"`
+}
+
+func fromGroup(g directory.Group) groupRecord {
+	return groupRecord{TypeGroup, g.ID, g.Name, g.Description, g.Source, g.SecurityProviderID, g.ExternalID,
+		g.AccessStatus, g.Access, g.CreatedAt, g.UpdatedAt, g.Version}
+}
+
+func (r *groupRecord) group() directory.Group {
+	return directory.Group{ID: r.ID, Name: r.Name, Description: r.Description, Source: r.Source,
+		SecurityProviderID: r.SecurityProviderID, ExternalID: r.ExternalID, AccessStatus: r.AccessStatus,
+		Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+}
+
+func (r *groupRecord) what() string { return fmt.Sprintf("group %d", r.ID) }
+
+func (r *groupRecord) check() error {
+	return firstErr(positive("id", r.ID),
+		oneOf("access_status", r.AccessStatus, directory.AccessNotDefined, directory.AccessDefined, directory.AccessFinal))
+}
+
+func (r *groupRecord) refs() []ref { return []ref{{TypeSecurityProvider, r.SecurityProviderID}} }
+
+type memberRecord struct {
+	Type               string    `json:"type"`
+	ID                 int64     `json:"id"`
+	GroupID            int64     `json:"group_id"`
+	SecurityProviderID int64     `json:"security_provider_id"`
+	UserID             int64     `json:"user_id"` // 0 for an external group or DN
+	DistinguishedName  string    `json:"distinguished_name"`
+	GroupName          string    `json:"group_name"`
+	CreatedAt          time.Time `json:"created_at"`
+}
+
+func fromMember(m directory.Member) memberRecord {
+	return memberRecord{TypeMember, m.ID, m.GroupID, m.SecurityProviderID, m.UserID, m.DistinguishedName,
+		m.GroupName, m.CreatedAt}
+}
+
+func (r *memberRecord) what() string { return fmt.Sprintf("member %d of group %d", r.ID, r.GroupID) }
+
+func (r *memberRecord) check() error { return positive("id", r.ID) }
+
+func (r *memberRecord) refs() []ref {
+	refs := []ref{{TypeGroup, r.GroupID}, {TypeSecurityProvider, r.SecurityProviderID}}
+	if r.UserID != 0 {
+		refs = append(refs, ref{TypeUser, r.UserID})
+	}
+	return refs
+}
+
+func (r *memberRecord) member() directory.Member {
+	return directory.Member{ID: r.ID, GroupID: r.GroupID, SecurityProviderID: r.SecurityProviderID,
+		UserID: r.UserID, DistinguishedName: r.DistinguishedName, GroupName: r.GroupName, CreatedAt: r.CreatedAt}
+}
+
+type teamRecord struct {
+	Type      string    `json:"type"`
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	CodeName  string    `json:"code_name"`
+	Comments  *string   `json:"comments"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func fromTeam(t directory.Team) teamRecord {
+	return teamRecord{TypeTeam, t.ID, t.Name, t.CodeName, t.Comments, t.CreatedAt, t.UpdatedAt}
+}
+
+func (r *teamRecord) what() string { return fmt.Sprintf("team %d", r.ID) }
+func (r *teamRecord) check() error { return positive("id", r.ID) }
+func (r *teamRecord) refs() []ref  { return nil }
+
+func (r *teamRecord) team() directory.Team {
+	return directory.Team{ID: r.ID, Name: r.Name, CodeName: r.CodeName, Comments: r.Comments,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+type teamUserRecord struct {
+	Type   string             `json:"type"`
+	TeamID int64              `json:"team_id"`
+	UserID int64              `json:"user_id"`
+	Role   directory.TeamRole `json:"role"`
+}
+
+func fromTeamUser(tu directory.TeamUser) teamUserRecord {
+	return teamUserRecord{TypeTeamUser, tu.TeamID, tu.UserID, tu.Role}
+}
+
+func (r *teamUserRecord) what() string { return fmt.Sprintf("user %d of team %d", r.UserID, r.TeamID) }
+
+func (r *teamUserRecord) check() error {
+	return oneOf("role", r.Role, directory.RoleMember, directory.RoleLead, directory.RoleManager)
+}
+
+func (r *teamUserRecord) refs() []ref { return []ref{{TypeTeam, r.TeamID}, {TypeUser, r.UserID}} }
+
+func (r *teamUserRecord) teamUser() directory.TeamUser {
+	return directory.TeamUser{TeamID: r.TeamID, UserID: r.UserID, Role: r.Role}
+}
+
+// accountRecord has no secret hash: an exported secret (even hashed) would
+// be a credential in a file. The import gives the account a random one.
+type accountRecord struct {
+	Type            string                `json:"type"`
+	ID              int64                 `json:"id"`
+	Name            string                `json:"name"`
+	Comments        string                `json:"comments"`
+	Enabled         bool                  `json:"enabled"`
+	IPAllow         []string              `json:"ip_allow"`
+	ClientID        string                `json:"client_id"`
+	Permissions     directory.Permissions `json:"permissions"`
+	FailedLogins    int                   `json:"failed_logins"`
+	LockedUntil     *time.Time            `json:"locked_until"`
+	TokenGeneration int64                 `json:"token_generation"`
+	TokenSerial     int64                 `json:"token_serial"`
+	CreatedAt       time.Time             `json:"created_at"`
+	UpdatedAt       time.Time             `json:"updated_at"`
+	Version         int64                 `json:"version"`
+
+	secretHash []byte // set by the import, never read from a dump
+}
+
+func fromAccount(a directory.APIAccount) accountRecord {
+	if a.IPAllow == nil {
+		a.IPAllow = []string{}
+	}
+	return accountRecord{Type: TypeAPIAccount, ID: a.ID, Name: a.Name, Comments: a.Comments, Enabled: a.Enabled,
+		IPAllow: a.IPAllow, ClientID: a.ClientID, Permissions: a.Perms, FailedLogins: a.FailedLogins,
+		LockedUntil: a.LockedUntil, TokenGeneration: a.TokenGeneration, TokenSerial: a.TokenSerial,
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+}
+
+func (r *accountRecord) account() directory.APIAccount {
+	a := directory.APIAccount{ID: r.ID, Name: r.Name, Comments: r.Comments, Enabled: r.Enabled, IPAllow: r.IPAllow,
+		ClientID: r.ClientID, SecretHash: r.secretHash, Perms: r.Permissions, FailedLogins: r.FailedLogins,
+		LockedUntil: r.LockedUntil, TokenGeneration: r.TokenGeneration, TokenSerial: r.TokenSerial,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+	if len(a.IPAllow) == 0 {
+		a.IPAllow = nil // as the store reads an empty allow list back
+	}
+	return a
+}
+
+func (r *accountRecord) what() string { return fmt.Sprintf("API account %d", r.ID) }
+
+func (r *accountRecord) check() error {
+	return firstErr(positive("id", r.ID),
+		oneOf("permissions.configuration", r.Permissions.Configuration, directory.AccessNone, directory.AccessReadOnly, directory.AccessFullAccess),
+		oneOf("permissions.user_management", r.Permissions.UserManagement, directory.AccessNone, directory.AccessReadOnly, directory.AccessFullAccess))
+}
+
+func (r *accountRecord) refs() []ref { return nil }
+
+type eventRecord struct {
+	Type       string          `json:"type"`
+	ID         int64           `json:"id"`
+	At         time.Time       `json:"at"`
+	Actor      string          `json:"actor"`
+	Action     string          `json:"action"`
+	TargetType string          `json:"target_type"`
+	TargetID   int64           `json:"target_id"`
+	Before     json.RawMessage `json:"before"`
+	After      json.RawMessage `json:"after"`
+}
+
+func fromEvent(e directory.Event) eventRecord {
+	return eventRecord{TypeEvent, e.ID, e.At, e.Actor, e.Action, e.TargetType, e.TargetID, e.Before, e.After}
+}
+
+func (r *eventRecord) what() string { return fmt.Sprintf("event %d", r.ID) }
+func (r *eventRecord) check() error { return positive("id", r.ID) }
+func (r *eventRecord) refs() []ref  { return nil }
+
+func (r *eventRecord) event() directory.Event {
+	return directory.Event{ID: r.ID, At: r.At, Actor: r.Actor, Action: r.Action,
+		TargetType: r.TargetType, TargetID: r.TargetID, Before: nullJSON(r.Before), After: nullJSON(r.After)}
+}
+
+// nullJSON turns the JSON null that decodes into a RawMessage back into
+// the absent state an event had.
+func nullJSON(m json.RawMessage) json.RawMessage {
+	if string(m) == "null" {
+		return nil
+	}
+	return m
+}
+
+func positive(field string, id int64) error {
+	if id <= 0 {
+		return fmt.Errorf("%s must be a positive id, not %d", field, id)
+	}
+	return nil
+}
+
+func oneOf[T ~string](field string, v T, allowed ...T) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s %q is not one of %q", field, v, allowed)
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
