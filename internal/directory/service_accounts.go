@@ -33,6 +33,12 @@ func (s *Service) APIAccounts(ctx context.Context, q Query) (Page[APIAccount], e
 // CreateAPIAccount adds an API account and returns it with its client
 // secret, which is not stored and cannot be shown again.
 func (s *Service) CreateAPIAccount(ctx context.Context, in NewAPIAccount) (APIAccount, string, error) {
+	// An API not mentioned is denied: the zero value means no access.
+	for _, a := range []*Access{&in.Perms.Configuration, &in.Perms.UserManagement} {
+		if *a == "" {
+			*a = AccessNone
+		}
+	}
 	if err := in.validate().Err(); err != nil {
 		return APIAccount{}, "", err
 	}

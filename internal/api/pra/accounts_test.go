@@ -1,6 +1,7 @@
 package pra_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -56,4 +57,42 @@ func TestAPIAccounts(t *testing.T) {
 	}
 	expect(t, "missing", e.do("GET", "/api-account/999", ""), 404, message("API account not found."))
 	expect(t, "read only", e.do("PATCH", "/api-account/"+id(r), `{}`), 405, message("The PATCH method is not allowed for this URL."))
+}
+
+// Failed token requests show in the account's failed_login_attempts, and
+// the lock-out they lead to in failed_login_expiration; while locked, even
+// the right secret is refused.
+func TestAPIAccountLockOutIsVisible(t *testing.T) {
+	e := newEnv(t)
+	clientID, secret := e.NewAccount(t, "Fumbler", directory.Permissions{Configuration: directory.AccessReadOnly})
+	tokenRequest := func(secret string) int {
+		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}.Encode()
+		return e.Do(t, "POST", "/oauth2/token", "", form, "Content-Type", "application/x-www-form-urlencoded").Status
+	}
+	account := func() map[string]any {
+		items := e.do("GET", "/api-account?name=Fumbler", "").Array(t)
+		if len(items) != 1 {
+			t.Fatalf("want one account named Fumbler, got %v", items)
+		}
+		return items[0]
+	}
+	for i := 0; i < 2; i++ {
+		if code := tokenRequest("wrong"); code != 401 {
+			t.Fatalf("wrong secret: %d, want 401", code)
+		}
+	}
+	if a := account(); a["failed_login_attempts"] != 2.0 || a["failed_login_expiration"] != nil {
+		t.Fatalf("after 2 failures: %v", a)
+	}
+	for i := 0; i < 3; i++ { // the default lock-out is at 5 consecutive failures
+		tokenRequest("wrong")
+	}
+	a := account()
+	until, _ := a["failed_login_expiration"].(string)
+	if !strings.HasSuffix(until, "+00:00") {
+		t.Fatalf("after 5 failures, failed_login_expiration = %v, want a +00:00 date-time", a["failed_login_expiration"])
+	}
+	if code := tokenRequest(secret); code != 401 {
+		t.Fatalf("right secret while locked: %d, want 401", code)
+	}
 }
