@@ -85,3 +85,32 @@ func TestErrorsHidePasswords(t *testing.T) {
 		}
 	}
 }
+
+// A server without advisory locks (CockroachDB answers feature_not_supported)
+// is still migrated. The test shadows pg_advisory_lock with a function that
+// raises what CockroachDB raises, reached first through search_path.
+func TestOpenWithoutAdvisoryLocks(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	conn, err := pgconn.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = conn.Exec(ctx, `CREATE FUNCTION public.pg_advisory_lock(bigint) RETURNS void LANGUAGE plpgsql AS
+		$$BEGIN RAISE EXCEPTION 'advisory locks are not supported' USING ERRCODE = 'feature_not_supported'; END$$`).Close()
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	s, err := Open(ctx, dsn+sep+"search_path=public,pg_catalog")
+	if err != nil {
+		t.Fatalf("open without advisory locks: %v", err)
+	}
+	defer s.Close()
+	if p, err := s.SecurityProviders(ctx, directory.Query{Limit: 10}); err != nil || p.Total != 1 {
+		t.Fatalf("after migrating unlocked: %d providers (%v)", p.Total, err)
+	}
+}
