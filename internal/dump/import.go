@@ -59,7 +59,7 @@ func Import(ctx context.Context, st directory.Store, r io.Reader, p Progress) (R
 		return Result{}, fmt.Errorf("%w\nRemoving the records already imported failed too, so the target holds "+
 			"part of the dump; recreate it before importing again: %v", err, cerr)
 	}
-	return Result{}, fmt.Errorf("%w\nThe import was undone: the target is empty.", err)
+	return Result{}, fmt.Errorf("%w\nThe import was undone: the target is empty", err)
 }
 
 type importer struct {
