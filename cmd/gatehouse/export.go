@@ -21,7 +21,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var noHashes, noEvents bool
 	dbFlag(fs, &db)
 	fs.StringVar(&out, "out", "-", "file to write the dump to, or - for standard output")
-	fs.BoolVar(&noHashes, "no-password-hashes", false, "leave out users' password hashes (imported local users then get random passwords)")
+	fs.BoolVar(&noHashes, "no-password-hashes", false, "leave out every credential hash: users' passwords, application users' client secrets, "+
+		"API registration keys and directory bind passwords (the import then gives each a random one nobody knows)")
 	fs.BoolVar(&noEvents, "no-events", false, "leave out the audit log")
 	if err := parse(fs, args); err != nil {
 		return err

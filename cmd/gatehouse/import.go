@@ -51,6 +51,24 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				fmt.Fprintf(stdout, "  --id %d  (%q, client_id %s)\n", a.ID, a.Name, a.ClientID)
 			}
 		}
+		if res.RandomClientSecrets > 0 {
+			fmt.Fprintf(stdout, "%d application users came without a client secret hash and got a random secret nobody knows; "+
+				"recycle them (POST Users/{id}/RecycleClientSecret) before they can sign in.\n", res.RandomClientSecrets)
+		}
+		if len(res.Registrations) > 0 {
+			fmt.Fprintln(stdout, "These API registrations came without a key hash and got a random key nobody knows; "+
+				"give each a key with `gatehouse api-registration rotate-key` on this database:")
+			for _, r := range res.Registrations {
+				fmt.Fprintf(stdout, "  --id %d  (%q)\n", r.ID, r.Name)
+			}
+		}
+		if len(res.NoBindPasswords) > 0 {
+			fmt.Fprintln(stdout, "These directories came without their bind password and cannot look users up until one is set "+
+				"(`gatehouse directory add` a new entry with the password):")
+			for _, p := range res.NoBindPasswords {
+				fmt.Fprintf(stdout, "  id %d  (%q)\n", p.ID, p.Name)
+			}
+		}
 		return nil
 	})
 }

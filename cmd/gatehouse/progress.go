@@ -112,6 +112,8 @@ var labels = map[string]string{
 	dump.TypeTeam:             "teams",
 	dump.TypeTeamUser:         "team users",
 	dump.TypeAPIAccount:       "API accounts",
+	dump.TypeAPIRegistration:  "API registrations",
+	dump.TypeSecret:           "secrets",
 	dump.TypeEvent:            "events",
 }
 

@@ -137,13 +137,18 @@ func (n NewAPIAccount) validate() Problems {
 			break
 		}
 	}
-	for _, s := range n.IPAllow {
+	checkAddresses(p, "ip_addresses", n.IPAllow)
+	return p
+}
+
+// checkAddresses accepts IP addresses and CIDR prefixes.
+func checkAddresses(p Problems, field string, list []string) {
+	for _, s := range list {
 		if _, err := netip.ParsePrefix(s); err != nil {
 			if _, err := netip.ParseAddr(s); err != nil {
-				p.Add("ip_addresses", "must be IP addresses or CIDR prefixes")
-				break
+				p.Add(field, "must be IP addresses or CIDR prefixes")
+				return
 			}
 		}
 	}
-	return p
 }

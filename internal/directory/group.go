@@ -1,6 +1,9 @@
 package directory
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Group is one row that every face shows as its own kind of group: a PRA
 // group policy, a BeyondInsight user group, a public v3 group, a SCIM group.
@@ -14,9 +17,16 @@ type Group struct {
 	ExternalID         string
 	AccessStatus       AccessStatus
 	Access             AccessSettings
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	Version            int64
+	// Active, Permissions and RegistrationIDs are BeyondInsight's: an
+	// inactive group grants its members nothing, Permissions are what it
+	// grants them there, and RegistrationIDs name the API registrations
+	// whose keys its members may sign in with.
+	Active          bool
+	Permissions     []GroupPermission
+	RegistrationIDs []int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int64
 }
 
 // AccessStatus says whether a group policy defines permissions, and whether
@@ -92,11 +102,14 @@ func (a AccessSettings) validate(p Problems) {
 // replaces the whole settings block: faces merge a partial PATCH onto the
 // stored settings before calling the Service.
 type GroupChange struct {
-	Name         Set[string]
-	Description  Set[string]
-	ExternalID   Set[string]
-	AccessStatus Set[AccessStatus]
-	Access       Set[AccessSettings]
+	Name            Set[string]
+	Description     Set[string]
+	ExternalID      Set[string]
+	AccessStatus    Set[AccessStatus]
+	Access          Set[AccessSettings]
+	Active          Set[bool]
+	Permissions     Set[[]GroupPermission]
+	RegistrationIDs Set[[]int64]
 }
 
 func (c GroupChange) apply(g *Group) {
@@ -105,6 +118,9 @@ func (c GroupChange) apply(g *Group) {
 	c.ExternalID.apply(&g.ExternalID)
 	c.AccessStatus.apply(&g.AccessStatus)
 	c.Access.apply(&g.Access)
+	c.Active.apply(&g.Active)
+	c.Permissions.apply(&g.Permissions)
+	c.RegistrationIDs.apply(&g.RegistrationIDs)
 }
 
 func (c GroupChange) Validate() Problems {
@@ -115,6 +131,11 @@ func (c GroupChange) Validate() Problems {
 	}
 	if c.Description.Present {
 		checkLen(p, FieldDescription, c.Description.Value, 0, MaxDescription)
+		// Line breaks and tabs are welcome in a description; NUL is
+		// not, and PostgreSQL cannot store it.
+		if strings.ContainsRune(c.Description.Value, 0) {
+			p.Add(FieldDescription, "may not contain NUL characters")
+		}
 	}
 	if c.ExternalID.Present {
 		checkLen(p, FieldExternalID, c.ExternalID.Value, 0, MaxExternalID)
@@ -128,6 +149,17 @@ func (c GroupChange) Validate() Problems {
 	}
 	if c.Access.Present {
 		c.Access.Value.validate(p)
+	}
+	if c.Permissions.Present {
+		validatePermissions(p, c.Permissions.Value)
+	}
+	if c.RegistrationIDs.Present {
+		for _, id := range c.RegistrationIDs.Value {
+			if id < 1 || id > MaxID {
+				p.Add(FieldRegistrationIDs, "must be between 1 and 2147483647")
+				break
+			}
+		}
 	}
 	return p
 }

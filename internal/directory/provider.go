@@ -26,4 +26,26 @@ type SecurityProvider struct {
 	GroupLookup        bool
 	Priority           int
 	DefaultPolicyID    int64 // 0: none
+	// Directory is set on an ldap provider that stands for an Active
+	// Directory domain or LDAP server; nil otherwise.
+	Directory *DirectorySettings
+}
+
+// DirectorySettings say how to reach the directory behind an ldap security
+// provider, so that its users can be looked up with stored credentials.
+type DirectorySettings struct {
+	Kind             Source // SourceActiveDirectory or SourceLDAP
+	Domain           string // DNS domain, e.g. example.com
+	Host             string
+	Port             int
+	UseSSL           bool
+	BaseDN           string
+	AccountAttribute string // sAMAccountName for Active Directory, often uid for LDAP
+	BindUser         string
+	BindPassword     string `json:"-"`
+}
+
+// Bind returns how to bind to the directory with the stored credentials.
+func (d *DirectorySettings) Bind() DirectoryBind {
+	return DirectoryBind{Host: d.Host, Port: d.Port, UseSSL: d.UseSSL, BindUser: d.BindUser, BindPassword: d.BindPassword}
 }

@@ -89,6 +89,8 @@ const (
 	UserLocale             Attr = "user.locale"
 	UserCreatedAt          Attr = "user.created_at"
 	UserUpdatedAt          Attr = "user.updated_at"
+	UserClientID           Attr = "user.client_id"
+	UserDomainName         Attr = "user.domain_name"
 )
 
 // Group attributes.
@@ -103,12 +105,13 @@ const (
 
 // Team, API account and event attributes.
 const (
-	TeamName        Attr = "team.name"
-	TeamCodeName    Attr = "team.code_name"
-	APIAccountName  Attr = "api_account.name"
-	EventTargetType Attr = "event.target_type"
-	EventTargetID   Attr = "event.target_id"
-	EventAction     Attr = "event.action"
+	TeamName         Attr = "team.name"
+	TeamCodeName     Attr = "team.code_name"
+	APIAccountName   Attr = "api_account.name"
+	RegistrationName Attr = "api_registration.name"
+	EventTargetType  Attr = "event.target_type"
+	EventTargetID    Attr = "event.target_id"
+	EventAction      Attr = "event.action"
 )
 
 // Id attributes of the lists that can grow large (a group's members, the
@@ -118,6 +121,7 @@ const (
 const (
 	MemberID Attr = "member.id"
 	EventID  Attr = "event.id"
+	SecretID Attr = "secret.id"
 )
 
 // Attrs lists every attribute; a Store must compile each of them.
@@ -136,6 +140,8 @@ var Attrs = map[Attr]AttrInfo{
 	UserLocale:             {Type: TypeString},
 	UserCreatedAt:          {Type: TypeTime},
 	UserUpdatedAt:          {Type: TypeTime},
+	UserClientID:           {Type: TypeString, CaseExact: true},
+	UserDomainName:         {Type: TypeString},
 	GroupID:                {Type: TypeInt},
 	GroupName:              {Type: TypeString},
 	GroupExternalID:        {Type: TypeString, CaseExact: true},
@@ -150,6 +156,8 @@ var Attrs = map[Attr]AttrInfo{
 	EventAction:            {Type: TypeString, CaseExact: true},
 	MemberID:               {Type: TypeInt},
 	EventID:                {Type: TypeInt},
+	SecretID:               {Type: TypeInt},
+	RegistrationName:       {Type: TypeString},
 }
 
 // Eq is shorthand for the commonest filter.

@@ -43,6 +43,18 @@ const (
 	FieldAdded                  = "added"
 	FieldRemoved                = "removed"
 	FieldUserIDs                = "user_ids"
+	FieldAccessPolicyID         = "access_policy_id"
+	FieldDomainName             = "domain_name"
+	FieldForestName             = "forest_name"
+	FieldBindUser               = "bind_user"
+	FieldBindPassword           = "bind_password"
+	FieldHostName               = "host_name"
+	FieldPort                   = "port"
+	FieldAccountAttribute       = "account_attribute"
+	FieldUserType               = "user_type"
+	FieldGroupType              = "group_type"
+	FieldPermissions            = "permissions"
+	FieldRegistrationIDs        = "application_registration_ids"
 )
 
 // Messages are phrased to follow the field's wire name ("The username " +
@@ -77,6 +89,10 @@ const (
 	MaxDN          = 1024
 	MaxGroupName   = 64
 	MaxID          = 2147483647
+	// BeyondInsight's limits on directory users.
+	MaxDomainName = 250
+	MaxForestName = 300
+	MaxUserDN     = 255
 )
 
 // checkLen records a problem when s is shorter than min or longer than max

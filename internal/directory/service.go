@@ -8,11 +8,23 @@ import "context"
 type Service struct {
 	store  Store
 	hasher *Hasher
+	finder AccountFinder
 }
 
+// Option configures a Service.
+type Option func(*Service)
+
+// WithAccountFinder lets the Service create Active Directory and LDAP users
+// by looking them up in their directories; without it such creates fail.
+func WithAccountFinder(f AccountFinder) Option { return func(s *Service) { s.finder = f } }
+
 // NewService returns a Service over store, hashing passwords with hasher.
-func NewService(store Store, hasher *Hasher) *Service {
-	return &Service{store: store, hasher: hasher}
+func NewService(store Store, hasher *Hasher, opts ...Option) *Service {
+	s := &Service{store: store, hasher: hasher}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Hasher returns the password hasher, for sign-in flows that verify.

@@ -1,6 +1,9 @@
 package directory
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // NewGroup is what creating a group takes.
 type NewGroup struct {
@@ -26,7 +29,8 @@ func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
 	if err := p.Err(); err != nil {
 		return Group{}, err
 	}
-	g := Group{Source: in.Source, SecurityProviderID: in.SecurityProviderID, AccessStatus: AccessNotDefined, Access: DefaultAccess()}
+	g := Group{Source: in.Source, SecurityProviderID: in.SecurityProviderID, AccessStatus: AccessNotDefined,
+		Access: DefaultAccess(), Active: true}
 	if g.Source == "" {
 		g.Source = SourceLocal
 	}
@@ -35,6 +39,9 @@ func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
 	}
 	in.GroupChange.apply(&g)
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		if err := checkRegistrations(ctx, tx, g.RegistrationIDs); err != nil {
+			return nil, err
+		}
 		if err := tx.CreateGroup(ctx, &g); err != nil {
 			return nil, err
 		}
@@ -59,6 +66,11 @@ func (s *Service) UpdateGroup(ctx context.Context, id int64, c GroupChange, ifVe
 		}
 		before := g
 		c.apply(&g)
+		if c.RegistrationIDs.Present {
+			if err := checkRegistrations(ctx, tx, g.RegistrationIDs); err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.UpdateGroup(ctx, &g); err != nil {
 			return nil, err
 		}
@@ -199,5 +211,43 @@ func (s *Service) RemoveMember(ctx context.Context, groupID, memberID int64) err
 			return nil, err
 		}
 		return &Event{Action: "group.member.remove", TargetType: "group", TargetID: groupID, Before: audit(&m)}, nil
+	})
+}
+
+// checkRegistrations refuses API registration ids that do not exist.
+func checkRegistrations(ctx context.Context, tx Tx, ids []int64) error {
+	p := Problems{}
+	for _, id := range ids {
+		if _, err := tx.APIRegistration(ctx, id); err != nil {
+			if !IsKind(err, KindNotFound) {
+				return err
+			}
+			p.Add(FieldRegistrationIDs, "must name API registrations that exist; "+itoa(id)+" does not")
+		}
+	}
+	return p.Err()
+}
+
+// RemoveUserFromGroup ends the user's direct membership of the group.
+func (s *Service) RemoveUserFromGroup(ctx context.Context, groupID, userID int64) error {
+	return s.write(ctx, func(tx Tx) (*Event, error) {
+		if _, err := tx.Group(ctx, groupID); err != nil {
+			return nil, err
+		}
+		if _, err := tx.User(ctx, userID); err != nil {
+			return nil, err
+		}
+		ids, err := tx.UserGroupIDs(ctx, []int64{userID})
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ids[userID], groupID) {
+			return nil, NotFound("membership")
+		}
+		if err := tx.RemoveUserMember(ctx, groupID, userID); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "group.member.remove", TargetType: "group", TargetID: groupID,
+			Before: audit(&Member{GroupID: groupID, UserID: userID})}, nil
 	})
 }

@@ -21,7 +21,40 @@ func (s *Service) Users(ctx context.Context, q Query) (Page[User], error) {
 // CreateUser adds a user. A local user created without a password gets a
 // random one nobody knows, as PRA does. The user is provisioned at once (it
 // belongs to no policy yet, so it gets the default access settings).
+// Application and directory users have their own constructors.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
+	if in.Source == SourceApplication || in.Source == SourceActiveDirectory {
+		return User{}, Problems{FieldUserType: {"is created through its own operation"}}.Err()
+	}
+	return s.createUser(ctx, in, nil, nil)
+}
+
+// CreateUserInGroup adds a user and makes it a member of a group of this
+// directory (not an external directory's) in one transaction.
+func (s *Service) CreateUserInGroup(ctx context.Context, groupID int64, in NewUser) (User, error) {
+	if in.Source == SourceApplication || in.Source == SourceActiveDirectory {
+		return User{}, Problems{FieldUserType: {"is created through its own operation"}}.Err()
+	}
+	check := func(tx Tx, _ *User) error {
+		g, err := tx.Group(ctx, groupID)
+		if err != nil {
+			return err
+		}
+		if g.Source == SourceLDAP || g.Source == SourceActiveDirectory {
+			return Forbidden("Users can only be created in groups of this directory, not of an external directory.")
+		}
+		return nil
+	}
+	join := func(tx Tx, u *User) error {
+		return tx.AddMember(ctx, &Member{GroupID: groupID, SecurityProviderID: u.SecurityProviderID, UserID: u.ID})
+	}
+	return s.createUser(ctx, in, check, join)
+}
+
+// createUser validates and stores a new user. prepare, when given, fills in
+// what the user's kind adds and after does what must commit with the user,
+// both inside the write transaction.
+func (s *Service) createUser(ctx context.Context, in NewUser, prepare, after func(Tx, *User) error) (User, error) {
 	if in.Admin && !mayChangeAdmin(ctx) {
 		return User{}, Forbidden("Administrators can only be created from the command line.")
 	}
@@ -60,11 +93,21 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 		u.DisplayName = defaultDisplayName(u)
 	}
 	err = s.write(ctx, func(tx Tx) (*Event, error) {
+		if prepare != nil {
+			if err := prepare(tx, &u); err != nil {
+				return nil, err
+			}
+		}
 		if _, err := tx.SecurityProvider(ctx, u.SecurityProviderID); err != nil {
 			return nil, invalidIfMissing(err, FieldSecurityProviderID, "does not exist")
 		}
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return nil, err
+		}
+		if after != nil {
+			if err := after(tx, &u); err != nil {
+				return nil, err
+			}
 		}
 		return &Event{Action: "user.create", TargetType: "user", TargetID: u.ID, After: audit(&u)}, nil
 	})
@@ -133,7 +176,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, c UserChange, ifVers
 			if c.Password.Present {
 				p.Add(FieldPassword, "may only be set for local users")
 			}
-			if c.Username.Present && c.Username.Value != u.Username && u.Source != SourceSCIM {
+			// SCIM clients and application users own their names; an
+			// external directory owns the names of its users.
+			if c.Username.Present && c.Username.Value != u.Username && u.Source != SourceSCIM && u.Source != SourceApplication {
 				p.Add(FieldUsername, "is read-only for users of an external security provider")
 			}
 		}
@@ -153,7 +198,8 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, c UserChange, ifVers
 	return u, err
 }
 
-// DeleteUser removes a user and its memberships.
+// DeleteUser removes a user, its memberships and its share in the secrets
+// it co-owns. A user who is the only owner of a secret is kept.
 func (s *Service) DeleteUser(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx Tx) (*Event, error) {
 		u, err := tx.User(ctx, id)
@@ -162,6 +208,12 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) error {
 		}
 		if u.Admin && !mayChangeAdmin(ctx) {
 			return nil, Forbidden("Administrators cannot be deleted through the API.")
+		}
+		if n, err := tx.SoleOwnedSecrets(ctx, id); err != nil {
+			return nil, err
+		} else if n > 0 {
+			return nil, &Error{Kind: KindConflict, Message: "The user is the only owner of " + plural(n, "secret") +
+				"; give each another owner before deleting the user."}
 		}
 		if err := tx.DeleteUser(ctx, id); err != nil {
 			return nil, err
@@ -222,4 +274,33 @@ func (s *Service) ChangeUserGroups(ctx context.Context, userID int64, added, rem
 		return &Event{Action: "user.group_policies.change", TargetType: "user", TargetID: userID,
 			After: audit(&struct{ Added, Removed []int64 }{added, removed})}, nil
 	})
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(int64(n)) + " " + noun + "s"
+}
+
+// QuarantineUser quarantines a user: it can no longer sign in, and its
+// sessions end at their next request.
+func (s *Service) QuarantineUser(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		var err error
+		if u, err = tx.User(ctx, id); err != nil {
+			return nil, err
+		}
+		if u.Admin && !mayChangeAdmin(ctx) {
+			return nil, Forbidden("Administrators cannot be changed through the API.")
+		}
+		before := u
+		u.Quarantined = true
+		if err := tx.UpdateUser(ctx, &u); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "user.quarantine", TargetType: "user", TargetID: id, Before: audit(&before), After: audit(&u)}, nil
+	})
+	return u, err
 }

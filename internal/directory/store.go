@@ -43,6 +43,21 @@ type Store interface {
 	// any transaction the caller may have, adds all deltas or, on error,
 	// none, and never loses a concurrent caller's addition.
 	AddRateCounts(ctx context.Context, deltas []RateCount) ([]RateCount, error)
+	// --- BeyondInsight sign-in sessions (internal/auth) ---
+	//
+	// Sessions are written outside any transaction and are not audited:
+	// they are sign-ins, not directory changes.
+
+	CreateSession(ctx context.Context, s *Session) error
+	// Session returns the session whose cookie hashes to idHash.
+	Session(ctx context.Context, idHash []byte) (Session, error)
+	// TouchSession records a request on the session at the given time.
+	TouchSession(ctx context.Context, idHash []byte, at time.Time) error
+	// DeleteSession ends one session; it is not an error if there is none.
+	DeleteSession(ctx context.Context, idHash []byte) error
+	// DeleteSessionsIdleSince ends every session last seen before cutoff.
+	DeleteSessionsIdleSince(ctx context.Context, cutoff time.Time) error
+
 	// DeleteRateCounts deletes the stored windows of that kind whose Start
 	// is before before (Unix seconds).
 	DeleteRateCounts(ctx context.Context, window RateWindow, before int64) error
@@ -80,6 +95,15 @@ type Reader interface {
 	APIAccountByClientID(ctx context.Context, clientID string) (APIAccount, error)
 	APIAccounts(ctx context.Context, q Query) (Page[APIAccount], error)
 
+	APIRegistration(ctx context.Context, id int64) (APIRegistration, error)
+	APIRegistrationByKeyHash(ctx context.Context, hash []byte) (APIRegistration, error)
+	APIRegistrations(ctx context.Context, q Query) (Page[APIRegistration], error)
+
+	Secret(ctx context.Context, id int64) (Secret, error)
+	Secrets(ctx context.Context, q Query) (Page[Secret], error)
+	// SoleOwnedSecrets counts the secrets whose only owner is the user.
+	SoleOwnedSecrets(ctx context.Context, userID int64) (int, error)
+
 	Events(ctx context.Context, q Query) (Page[Event], error)
 }
 
@@ -116,6 +140,13 @@ type Tx interface {
 	RemoveTeamUser(ctx context.Context, teamID, userID int64) error
 
 	CreateSecurityProvider(ctx context.Context, p *SecurityProvider) error
+
+	CreateAPIRegistration(ctx context.Context, r *APIRegistration) error
+	UpdateAPIRegistration(ctx context.Context, r *APIRegistration) error
+	DeleteAPIRegistration(ctx context.Context, id int64) error
+
+	// CreateSecret stores the secret and its owners.
+	CreateSecret(ctx context.Context, s *Secret) error
 
 	CreateAPIAccount(ctx context.Context, a *APIAccount) error
 	UpdateAPIAccount(ctx context.Context, a *APIAccount) error

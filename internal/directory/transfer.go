@@ -21,6 +21,7 @@ type Transfer interface {
 // handed out or been moved past (0 when none).
 type IDMarks struct {
 	SecurityProvider, User, Group, Member, Team, APIAccount, Event int64
+	APIRegistration, Secret                                        int64
 }
 
 // ImportTx is a transaction that stores rows exactly as given, many to a
@@ -42,6 +43,12 @@ type ImportTx interface {
 	// ImportAPIAccounts stores each SecretHash as given: an importer that
 	// has no secret supplies a random one.
 	ImportAPIAccounts(ctx context.Context, as []APIAccount) error
+	// ImportAPIRegistrations stores each KeyHash as given, as
+	// ImportAPIAccounts does.
+	ImportAPIRegistrations(ctx context.Context, rs []APIRegistration) error
+	// ImportSecrets stores the secrets and their owners, who must have been
+	// imported before.
+	ImportSecrets(ctx context.Context, ss []Secret) error
 	ImportEvents(ctx context.Context, es []Event) error
 
 	// SetIDMarks sets each id generator to the higher of its mark and the
@@ -51,7 +58,8 @@ type ImportTx interface {
 	// not transactional).
 	SetIDMarks(ctx context.Context, m IDMarks) error
 	// Clear deletes every row an import writes (all but the built-in local
-	// provider) and resets the id generators to match, returning a
-	// directory that was empty before an import to that state.
+	// provider), and every sign-in session, and resets the id generators to
+	// match, returning a directory that was empty before an import to that
+	// state.
 	Clear(ctx context.Context) error
 }

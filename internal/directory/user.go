@@ -7,11 +7,14 @@ import "time"
 type Source string
 
 const (
-	SourceLocal       Source = "local"
-	SourceLDAP        Source = "ldap"
-	SourceSAML        Source = "saml"
-	SourceSCIM        Source = "scim"
-	SourceApplication Source = "application"
+	SourceLocal Source = "local"
+	SourceLDAP  Source = "ldap"
+	// SourceActiveDirectory is an LDAP source that is Active Directory,
+	// which BeyondInsight tells apart from other LDAP directories.
+	SourceActiveDirectory Source = "active_directory"
+	SourceSAML            Source = "saml"
+	SourceSCIM            Source = "scim"
+	SourceApplication     Source = "application"
 )
 
 // User is one person or application in the directory. Every face shows a
@@ -38,6 +41,18 @@ type User struct {
 	PasswordResetNextLogin bool
 	LastLogin              LastLogin
 	ExternalID             string
+	// DomainName and DistinguishedName locate a directory user (Active
+	// Directory or LDAP) in its directory; empty for everyone else.
+	DomainName        string
+	DistinguishedName string
+	// Application users sign in with OAuth2 client credentials: ClientID is
+	// a GUID; SecretHash is the SHA-256 of the server-generated secret, and
+	// SecretGeneration increases when the secret is recycled, which ends
+	// every token and session issued with the old one.
+	ClientID         string
+	SecretHash       []byte `json:"-"`
+	SecretGeneration int64
+	AccessPolicyID   int64
 	// Access is the effective permission set, recalculated from the user's
 	// group policies when the user is provisioned (as PRA does), not on
 	// every membership change.
@@ -74,6 +89,7 @@ type UserChange struct {
 	PasswordExpiration     Set[*time.Time]
 	PasswordResetNextLogin Set[bool]
 	ExternalID             Set[string]
+	AccessPolicyID         Set[int64]
 }
 
 // DefaultLocale is the locale of a user created without one.
@@ -94,6 +110,7 @@ func (c UserChange) apply(u *User) {
 	c.PasswordExpiration.apply(&u.PasswordExpiration)
 	c.PasswordResetNextLogin.apply(&u.PasswordResetNextLogin)
 	c.ExternalID.apply(&u.ExternalID)
+	c.AccessPolicyID.apply(&u.AccessPolicyID)
 	if u.PasswordExpiration != nil {
 		t := u.PasswordExpiration.UTC().Truncate(time.Second)
 		u.PasswordExpiration = &t
@@ -136,8 +153,17 @@ func (c UserChange) Validate() Problems {
 	if c.ExternalID.Present {
 		checkLen(p, FieldExternalID, c.ExternalID.Value, 0, MaxExternalID)
 	}
+	if c.AccessPolicyID.Present && (c.AccessPolicyID.Value < 0 || c.AccessPolicyID.Value > MaxID) {
+		p.Add(FieldAccessPolicyID, "must be between 1 and 2147483647")
+	}
 	if c.FailedLogins.Present && c.FailedLogins.Value != 0 {
 		p.Add(FieldFailedLogins, "may only be set to 0")
 	}
 	return p
+}
+
+// IsDirectoryUser reports whether the user's identity lives in an external
+// directory (Active Directory or LDAP), which owns its name and password.
+func (u *User) IsDirectoryUser() bool {
+	return u.Source == SourceLDAP || u.Source == SourceActiveDirectory
 }

@@ -5,8 +5,11 @@
 // A dump is JSON lines: a header, one object per row with a "type"
 // discriminator, and an end record whose counts let an import tell a
 // complete dump from a cut-off one. Records come in Types order, so each
-// refers only to rows of earlier lines. API accounts carry no secret hash,
-// and users carry their password hash unless the export leaves it out.
+// refers only to rows of earlier lines. API accounts carry no secret hash;
+// the other credentials (users' password hashes, application users' secret
+// hashes, API registrations' key hashes and directory providers' bind
+// passwords) are there unless the export leaves them out. Sign-in sessions
+// are never exported.
 package dump
 
 import (
@@ -15,10 +18,15 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
-// Format and Version identify the header; an import refuses other versions.
+// Format and Version identify the header; an import reads the versions
+// from MinVersion to Version and refuses others. Version 2 added the
+// BeyondInsight data: the new fields of users, groups and providers, API
+// registrations and secrets; a version 1 dump has none of them, and its
+// groups are active.
 const (
-	Format  = "gatehouse-export"
-	Version = 1
+	Format     = "gatehouse-export"
+	Version    = 2
+	MinVersion = 1
 )
 
 // Record types, in the order an export writes them.
@@ -30,13 +38,16 @@ const (
 	TypeTeam             = "team"
 	TypeTeamUser         = "team_user"
 	TypeAPIAccount       = "api_account"
+	TypeAPIRegistration  = "api_registration"
+	TypeSecret           = "secret"
 	TypeEvent            = "event"
 	TypeEnd              = "end"
 )
 
-// Types lists the row types in export order.
-var Types = []string{TypeSecurityProvider, TypeUser, TypeGroup, TypeMember, TypeTeam, TypeTeamUser,
-	TypeAPIAccount, TypeEvent}
+// Types lists the row types in export order. API registrations come before
+// the groups that name them, and secrets after the users who own them.
+var Types = []string{TypeSecurityProvider, TypeUser, TypeAPIRegistration, TypeGroup, TypeMember, TypeTeam,
+	TypeTeamUser, TypeAPIAccount, TypeSecret, TypeEvent}
 
 // Counts are numbers of records by type.
 type Counts map[string]int
@@ -46,7 +57,8 @@ type header struct {
 	Type       string    `json:"type"`
 	Version    int       `json:"version"`
 	ExportedAt time.Time `json:"exported_at"`
-	// PasswordHashes and Events say what the export left out.
+	// PasswordHashes and Events say what the export left out;
+	// PasswordHashes covers every credential (see ExportOptions).
 	PasswordHashes bool `json:"password_hashes"`
 	Events         bool `json:"events"`
 	// Counts are what the directory held when the export began; an import
@@ -75,6 +87,8 @@ var markFields = []struct {
 	{TypeMember, func(m *directory.IDMarks) *int64 { return &m.Member }},
 	{TypeTeam, func(m *directory.IDMarks) *int64 { return &m.Team }},
 	{TypeAPIAccount, func(m *directory.IDMarks) *int64 { return &m.APIAccount }},
+	{TypeAPIRegistration, func(m *directory.IDMarks) *int64 { return &m.APIRegistration }},
+	{TypeSecret, func(m *directory.IDMarks) *int64 { return &m.Secret }},
 	{TypeEvent, func(m *directory.IDMarks) *int64 { return &m.Event }},
 }
 

@@ -3,8 +3,11 @@ package dump
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,17 +16,36 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/pgtest"
 	"github.com/gatehouse/gatehouse/internal/store"
-	"github.com/gatehouse/gatehouse/internal/testserver"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 var ctx = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
 
-// open opens a new, empty store of the kind the test run selects.
+// open opens a new, empty store of the kind the test run selects
+// (GATEHOUSE_TEST_STORE, as internal/testserver reads it).
 func open(t *testing.T) directory.Store {
 	t.Helper()
-	st, err := store.Open(ctx, testserver.DSN(t))
+	kind := os.Getenv("GATEHOUSE_TEST_STORE")
+	if kind == "" {
+		kind = "sqlite"
+	}
+	return openKind(t, kind)
+}
+
+// openKind opens a new, empty store of one kind: sqlite or postgres.
+func openKind(t *testing.T, kind string) directory.Store {
+	t.Helper()
+	var dsn string
+	switch kind {
+	case "sqlite":
+		dsn = filepath.Join(t.TempDir(), "gatehouse.db")
+	case "postgres":
+		dsn = pgtest.DSN(t)
+	default:
+		t.Fatalf("GATEHOUSE_TEST_STORE=%q: want sqlite or postgres", kind)
+	}
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +60,26 @@ func check(t *testing.T, err error) {
 	}
 }
 
+// finder is a directory that has every account it is asked for.
+type finder struct{}
+
+func (finder) FindByName(_ context.Context, _ directory.DirectoryBind, base, _, name string) (directory.ExternalAccount, error) {
+	return directory.ExternalAccount{DN: "CN=" + name + ",CN=Users," + base, AccountName: name, FirstName: "Dave",
+		LastName: "Doe", Email: name + "@corp.example.com"}, nil
+}
+
+func (finder) ReadDN(_ context.Context, _ directory.DirectoryBind, dn, _ string) (directory.ExternalAccount, error) {
+	return directory.ExternalAccount{DN: dn, AccountName: "x"}, nil
+}
+
+func (finder) Bind(context.Context, directory.DirectoryBind) error { return nil }
+
 // populate fills st through the Service, as the faces would, with every
 // kind of row, a changed user and a deleted newest one.
 func populate(t *testing.T, st directory.Store) {
 	t.Helper()
-	svc := directory.NewService(st, directory.NewHasher(directory.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}))
+	svc := directory.NewService(st, directory.NewHasher(directory.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}),
+		directory.WithAccountFinder(finder{}))
 	ldap := directory.SecurityProvider{Type: directory.ProviderLDAP, Name: "Corp", Enabled: true, UserAuthentication: true,
 		GroupLookup: true, Priority: 2}
 	check(t, st.Write(ctx, func(tx directory.Tx) error { return tx.CreateSecurityProvider(ctx, &ldap) }))
@@ -108,6 +145,42 @@ func populate(t *testing.T, st directory.Store) {
 		_, _, err := svc.CreateAPIAccount(ctx, a)
 		check(t, err)
 	}
+	populateBeyondInsight(t, svc, alice)
+}
+
+// populateBeyondInsight adds what the BeyondInsight face keeps: an Active
+// Directory provider with a bind password and one of its users, an
+// application user, API registrations, a group with permissions and
+// registrations, and a secret.
+func populateBeyondInsight(t *testing.T, svc *directory.Service, owner directory.User) {
+	t.Helper()
+	ad, err := svc.CreateDirectoryProvider(ctx, "Corp AD", directory.DirectorySettings{Kind: directory.SourceActiveDirectory,
+		Domain: "corp.example.com", Port: 636, UseSSL: true, BindUser: `CORP\svc`, BindPassword: "bind password"})
+	check(t, err)
+	_, err = svc.CreateDirectoryUser(ctx, directory.NewDirectoryUser{Kind: directory.SourceActiveDirectory,
+		AccountName: "dave", Domain: "corp.example.com"})
+	check(t, err)
+	app, _, err := svc.CreateApplicationUser(ctx, directory.UserChange{Username: directory.To("app"),
+		AccessPolicyID: directory.To(int64(4))})
+	check(t, err)
+	_, _, err = svc.RecycleClientSecret(ctx, app.ID)
+	check(t, err)
+	scripts, _, err := svc.CreateAPIRegistration(ctx, directory.NewAPIRegistration{Name: "Scripts",
+		IPAllow: []string{"192.0.2.0/24"}, UserPasswordRequired: true})
+	check(t, err)
+	_, _, err = svc.CreateAPIRegistration(ctx, directory.NewAPIRegistration{Name: "Anywhere"})
+	check(t, err)
+	_, err = svc.CreateGroup(ctx, directory.NewGroup{Source: directory.SourceActiveDirectory, SecurityProviderID: ad.ID,
+		GroupChange: directory.GroupChange{Name: directory.To("Domain Admins"), Active: directory.To(false),
+			Permissions: directory.To([]directory.GroupPermission{
+				{PermissionID: directory.PermUserAccounts, Level: directory.LevelReadWrite},
+				{PermissionID: directory.PermQuarantine, Level: directory.LevelRead}}),
+			RegistrationIDs: directory.To([]int64{scripts.ID})}})
+	check(t, err)
+	_, err = svc.CreateSecret(ctx, "Database root", []int64{app.ID, owner.ID})
+	check(t, err)
+	_, err = svc.CreateSecret(ctx, "Alice's own", []int64{owner.ID})
+	check(t, err)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -135,6 +208,10 @@ func contents(t *testing.T, st directory.Store) map[string]any {
 		accounts.Items[i].SecretHash = nil // never exported
 	}
 	keep("accounts")(accounts.Items, err)
+	registrations, err := st.APIRegistrations(ctx, all)
+	keep("registrations")(registrations.Items, err)
+	secrets, err := st.Secrets(ctx, all)
+	keep("secrets")(secrets.Items, err)
 	groups, err := st.Groups(ctx, all)
 	keep("groups")(groups.Items, err)
 	for _, g := range groups.Items {
@@ -163,17 +240,52 @@ func export(t *testing.T, st directory.Store, opt ExportOptions) []byte {
 var everything = ExportOptions{PasswordHashes: true, Events: true}
 
 func TestRoundTripKeepsEveryRow(t *testing.T) {
-	src, dst := open(t), open(t)
+	roundTrip(t, open(t), open(t))
+}
+
+// The dump moves a directory between the two stores, both ways.
+func TestRoundTripBetweenStores(t *testing.T) {
+	for _, c := range []struct{ from, to string }{{"sqlite", "postgres"}, {"postgres", "sqlite"}} {
+		t.Run(c.from+" to "+c.to, func(t *testing.T) {
+			t.Parallel()
+			roundTrip(t, openKind(t, c.from), openKind(t, c.to))
+		})
+	}
+}
+
+// roundTrip populates src, moves it to dst, and checks that dst holds
+// what src did, sign-in sessions aside.
+func roundTrip(t *testing.T, src, dst directory.Store) {
+	t.Helper()
 	populate(t, src)
 	want := contents(t, src)
 	srcMarks, err := src.(directory.Transfer).IDMarks(ctx)
 	check(t, err)
+	if srcMarks.APIRegistration != 2 || srcMarks.Secret != 2 {
+		t.Fatalf("source marks %+v", srcMarks)
+	}
+	session := directory.Session{IDHash: directory.HashSecret("cookie"), UserID: 1}
+	check(t, src.CreateSession(ctx, &session))
 	dumped := export(t, src, everything)
+	for _, s := range []string{`"type":"session"`, `"id_hash"`} {
+		if bytes.Contains(dumped, []byte(s)) {
+			t.Errorf("the dump has %s", s)
+		}
+	}
 
 	res, err := Import(ctx, dst, bytes.NewReader(dumped), nil)
 	check(t, err)
-	if res.RandomPasswords != 0 || len(res.Accounts) != 2 {
-		t.Errorf("result: %d random passwords, %d accounts", res.RandomPasswords, len(res.Accounts))
+	if res.RandomPasswords != 0 || len(res.Accounts) != 2 || res.RandomClientSecrets != 0 ||
+		len(res.Registrations) != 0 || len(res.NoBindPasswords) != 0 {
+		t.Errorf("result: %d random passwords, %d accounts, %d random client secrets, %d registrations without keys, "+
+			"%d providers without bind passwords", res.RandomPasswords, len(res.Accounts), res.RandomClientSecrets,
+			len(res.Registrations), len(res.NoBindPasswords))
+	}
+	for typ, n := range map[string]int{TypeAPIRegistration: 2, TypeSecret: 2, TypeSecurityProvider: 3, TypeUser: 5,
+		TypeGroup: 4} {
+		if res.Counts[typ] != n {
+			t.Errorf("imported %d %s records, want %d", res.Counts[typ], typ, n)
+		}
 	}
 	got := contents(t, dst)
 	// The import adds its own audit event, and nothing else.
@@ -187,6 +299,34 @@ func TestRoundTripKeepsEveryRow(t *testing.T) {
 			t.Errorf("%s after the round trip:\n got  %+v\n want %+v", k, got[k], want[k])
 		}
 	}
+	if len(got) != len(want) {
+		t.Errorf("%d lists after the round trip, want %d", len(got), len(want))
+	}
+	// The credentials moved: the registration is found by its key's hash,
+	// the application user's secret and the bind password are there.
+	for _, r := range want["registrations"].([]directory.APIRegistration) {
+		found, err := dst.APIRegistrationByKeyHash(ctx, r.KeyHash)
+		if err != nil || found.ID != r.ID {
+			t.Errorf("registration %d by its key hash: %+v %v", r.ID, found, err)
+		}
+	}
+	var app directory.User
+	for _, u := range want["users"].([]directory.User) {
+		if u.Source == directory.SourceApplication {
+			app = u
+		}
+	}
+	if len(app.SecretHash) != 32 || app.SecretGeneration != 2 || app.ClientID == "" {
+		t.Errorf("the application user in the source: %+v", app)
+	}
+	sole, err := dst.SoleOwnedSecrets(ctx, 1)
+	check(t, err)
+	if sole != 1 {
+		t.Errorf("alice solely owns %d secrets after the move, want 1", sole)
+	}
+	if _, err := dst.Session(ctx, session.IDHash); !directory.IsKind(err, directory.KindNotFound) {
+		t.Errorf("a session moved with the dump: %v", err)
+	}
 
 	// A second export differs only in its header, the import's event and
 	// the end counts.
@@ -199,13 +339,15 @@ func TestRoundTripKeepsEveryRow(t *testing.T) {
 
 	// The ids go on from the source's marks, past the deleted newest user.
 	var u directory.User
+	reg := directory.APIRegistration{Name: "next", KeyHash: directory.HashSecret("next")}
+	sec := directory.Secret{Title: "next", OwnerIDs: []int64{1}}
 	err = dst.Write(ctx, func(tx directory.Tx) error {
 		u = directory.User{Username: "next", DisplayName: "next", Source: directory.SourceLocal, SecurityProviderID: 1,
 			Access: directory.DefaultAccess()}
-		return tx.CreateUser(ctx, &u)
+		return errors.Join(tx.CreateUser(ctx, &u), tx.CreateAPIRegistration(ctx, &reg), tx.CreateSecret(ctx, &sec))
 	})
-	if err != nil || u.ID != srcMarks.User+1 {
-		t.Fatalf("new user id %d (%v), want %d", u.ID, err, srcMarks.User+1)
+	if err != nil || u.ID != srcMarks.User+1 || reg.ID != srcMarks.APIRegistration+1 || sec.ID != srcMarks.Secret+1 {
+		t.Fatalf("new ids %d, %d, %d (%v), want past %+v", u.ID, reg.ID, sec.ID, err, srcMarks)
 	}
 }
 
@@ -213,13 +355,25 @@ func TestExportWithoutHashesAndEvents(t *testing.T) {
 	src, dst := open(t), open(t)
 	populate(t, src)
 	dumped := export(t, src, ExportOptions{})
-	if bytes.Contains(dumped, []byte(`"password_hash":"`)) || bytes.Contains(dumped, []byte(`"type":"event"`)) {
-		t.Fatalf("export kept what it was told to leave out:\n%s", dumped)
+	for _, s := range []string{`"password_hash":"`, `"type":"event"`, `"secret_hash"`, `"key_hash"`, `"bind_password"`,
+		"bind password"} {
+		if bytes.Contains(dumped, []byte(s)) {
+			t.Fatalf("export kept %s, which it was told to leave out:\n%s", s, dumped)
+		}
 	}
 	res, err := Import(ctx, dst, bytes.NewReader(dumped), nil)
 	check(t, err)
 	if res.RandomPasswords != 2 { // alice and bob; carol is an LDAP user without one
 		t.Errorf("%d users got random passwords, want 2", res.RandomPasswords)
+	}
+	if res.RandomClientSecrets != 1 || len(res.Registrations) != 2 || len(res.NoBindPasswords) != 1 {
+		t.Errorf("result: %d random client secrets, registrations %+v, providers %+v", res.RandomClientSecrets,
+			res.Registrations, res.NoBindPasswords)
+	}
+	for _, r := range res.Registrations {
+		if r.KeyHash != nil {
+			t.Errorf("the result shows registration %d's random key hash", r.ID)
+		}
 	}
 	srcAlice, err := src.User(ctx, 1)
 	check(t, err)
@@ -228,10 +382,104 @@ func TestExportWithoutHashesAndEvents(t *testing.T) {
 	if dstAlice.PasswordHash == "" || dstAlice.PasswordHash == srcAlice.PasswordHash {
 		t.Errorf("alice's imported password hash %q", dstAlice.PasswordHash)
 	}
+	// Hashes nobody knows the secret of, different from the source's.
+	srcRegs, err := src.APIRegistrations(ctx, directory.Query{Limit: 10})
+	check(t, err)
+	dstRegs, err := dst.APIRegistrations(ctx, directory.Query{Limit: 10})
+	check(t, err)
+	for i, r := range dstRegs.Items {
+		if len(r.KeyHash) != 32 || bytes.Equal(r.KeyHash, srcRegs.Items[i].KeyHash) {
+			t.Errorf("registration %d's imported key hash %x", r.ID, r.KeyHash)
+		}
+	}
+	apps, err := dst.Users(ctx, directory.Query{Filter: directory.Eq(directory.UserSource, "application"), Limit: 10})
+	check(t, err)
+	if len(apps.Items) != 1 || len(apps.Items[0].SecretHash) != 32 {
+		t.Errorf("imported application users %+v", apps.Items)
+	}
+	providers, err := dst.SecurityProviders(ctx, directory.Query{Limit: 10})
+	check(t, err)
+	if d := providers.Items[2].Directory; d == nil || d.BindUser == "" || d.BindPassword != "" {
+		t.Errorf("imported directory settings %+v", d)
+	}
 	events, err := dst.Events(ctx, directory.Query{Limit: 10})
 	check(t, err)
 	if events.Total != 1 {
 		t.Errorf("%d events after importing none, want the import's own", events.Total)
+	}
+}
+
+// asVersion1 rewrites a dump as version 1 had it: without the fields and
+// record types version 2 added.
+func asVersion1(t *testing.T, dump []byte) string {
+	t.Helper()
+	added := map[string][]string{
+		Format:               {},
+		TypeSecurityProvider: {"directory"},
+		TypeUser:             {"domain_name", "distinguished_name", "client_id", "secret_hash", "secret_generation", "access_policy_id"},
+		TypeGroup:            {"active", "permissions", "registration_ids"},
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(dump), "\n"), "\n") {
+		var rec map[string]any
+		check(t, json.Unmarshal([]byte(line), &rec))
+		typ := rec["type"].(string)
+		if typ == TypeAPIRegistration || typ == TypeSecret {
+			continue
+		}
+		for _, f := range added[typ] {
+			delete(rec, f)
+		}
+		for _, key := range []string{"counts", "id_marks"} {
+			if m, ok := rec[key].(map[string]any); ok {
+				delete(m, TypeAPIRegistration)
+				delete(m, TypeSecret)
+			}
+		}
+		if typ == Format {
+			rec["version"] = 1
+		}
+		b, err := json.Marshal(rec)
+		check(t, err)
+		out = append(out, string(b))
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// A version 1 dump still imports: its groups are active, and nothing else
+// of version 2 is there.
+func TestImportVersion1(t *testing.T) {
+	src, dst := open(t), open(t)
+	populate(t, src)
+	old := asVersion1(t, export(t, src, everything))
+	if !strings.Contains(old, `"version":1`) || strings.Contains(old, `"active"`) {
+		t.Fatalf("not a version 1 dump:\n%s", old)
+	}
+	_, err := Import(ctx, dst, strings.NewReader(old), nil)
+	check(t, err)
+	groups, err := dst.Groups(ctx, directory.Query{Limit: 10})
+	check(t, err)
+	srcGroups, err := src.Groups(ctx, directory.Query{Limit: 10})
+	check(t, err)
+	for i, g := range groups.Items {
+		want := srcGroups.Items[i]
+		want.Active, want.Permissions, want.RegistrationIDs = true, nil, nil
+		if !reflect.DeepEqual(g, want) {
+			t.Errorf("group from a version 1 dump:\n got  %+v\n want %+v", g, want)
+		}
+	}
+	for _, list := range []func() (int, error){
+		func() (int, error) { p, err := dst.APIRegistrations(ctx, directory.Query{}); return p.Total, err },
+		func() (int, error) { p, err := dst.Secrets(ctx, directory.Query{}); return p.Total, err },
+	} {
+		if n, err := list(); err != nil || n != 0 {
+			t.Errorf("%d rows of a type version 1 does not have (%v)", n, err)
+		}
+	}
+	dave, err := dst.User(ctx, 5)
+	check(t, err)
+	if dave.Username == "" || dave.DomainName != "" || dave.ClientID != "" {
+		t.Errorf("user from a version 1 dump %+v", dave)
 	}
 }
 

@@ -14,8 +14,12 @@ import (
 // ExportOptions say what an export leaves out and whom it tells how far
 // it has got.
 type ExportOptions struct {
-	// PasswordHashes keeps users' password hashes, so that they can still
-	// log in after the move.
+	// PasswordHashes keeps the credentials: users' password hashes, so
+	// that they can still log in after the move, and likewise application
+	// users' secret hashes, API registrations' key hashes and directory
+	// providers' bind passwords. Without them an import gives each of the
+	// hashes a random value nobody knows, and the providers no bind
+	// password.
 	PasswordHashes bool
 	// Events keeps the audit log.
 	Events   bool
@@ -87,7 +91,9 @@ func (x *exporter) write(typ string) error {
 	}
 	switch typ {
 	case TypeSecurityProvider:
-		return scan(ctx, st.SecurityProviders, "", nil, func(p directory.SecurityProvider) error { return emit(fromProvider(p)) })
+		return scan(ctx, st.SecurityProviders, "", nil, func(p directory.SecurityProvider) error {
+			return emit(fromProvider(p, x.opt.PasswordHashes))
+		})
 	case TypeUser:
 		return scan(ctx, st.Users, directory.UserID, userID, func(u directory.User) error {
 			return emit(fromUser(u, x.opt.PasswordHashes))
@@ -109,6 +115,12 @@ func (x *exporter) write(typ string) error {
 		})
 	case TypeAPIAccount:
 		return scan(ctx, st.APIAccounts, "", nil, func(a directory.APIAccount) error { return emit(fromAccount(a)) })
+	case TypeAPIRegistration:
+		return scan(ctx, st.APIRegistrations, "", nil, func(r directory.APIRegistration) error {
+			return emit(fromRegistration(r, x.opt.PasswordHashes))
+		})
+	case TypeSecret:
+		return scan(ctx, st.Secrets, directory.SecretID, secretID, func(s directory.Secret) error { return emit(fromSecret(s)) })
 	case TypeEvent:
 		return scan(ctx, st.Events, directory.EventID, eventID, func(e directory.Event) error { return emit(fromEvent(e)) })
 	}
@@ -133,6 +145,8 @@ func (x *exporter) totals() (Counts, error) {
 	into(TypeGroup)(total(ctx, st.Groups))
 	into(TypeTeam)(total(ctx, st.Teams))
 	into(TypeAPIAccount)(total(ctx, st.APIAccounts))
+	into(TypeAPIRegistration)(total(ctx, st.APIRegistrations))
+	into(TypeSecret)(total(ctx, st.Secrets))
 	if x.opt.Events {
 		into(TypeEvent)(total(ctx, st.Events))
 	}
@@ -206,3 +220,4 @@ func groupID(g directory.Group) int64        { return g.ID }
 func memberID(m directory.Member) int64      { return m.ID }
 func teamUserID(tu directory.TeamUser) int64 { return tu.UserID }
 func eventID(e directory.Event) int64        { return e.ID }
+func secretID(s directory.Secret) int64      { return s.ID }

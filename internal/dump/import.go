@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -21,6 +22,15 @@ type Result struct {
 	// Accounts are the imported API accounts, each with a random secret
 	// nobody knows until it is rotated.
 	Accounts []directory.APIAccount
+	// RandomClientSecrets counts application users the dump had no secret
+	// hash for: they got a random secret nobody knows until it is recycled.
+	RandomClientSecrets int
+	// Registrations are the API registrations the dump had no key hash for,
+	// each with a random key nobody knows until it is rotated.
+	Registrations []directory.APIRegistration
+	// NoBindPasswords are the directory providers that have a bind user
+	// but came without its password.
+	NoBindPasswords []directory.SecurityProvider
 }
 
 // Import loads a dump into st, which must hold an empty directory (as a
@@ -45,6 +55,11 @@ func Import(ctx context.Context, st directory.Store, r io.Reader, p Progress) (R
 	if err := checkEmpty(ctx, st); err != nil {
 		return Result{}, err
 	}
+	// A directory with no users can still have sign-in sessions left from
+	// users deleted before, which would name the ids of imported users.
+	if err := st.DeleteSessionsIdleSince(ctx, endOfTime); err != nil {
+		return Result{}, err
+	}
 	im := &importer{st: st, tr: tr, in: in, p: p, h: h, res: Result{Counts: Counts{}, ExportedAt: h.ExportedAt}}
 	if err = im.load(ctx); err == nil {
 		err = im.finish(ctx)
@@ -61,6 +76,9 @@ func Import(ctx context.Context, st directory.Store, r io.Reader, p Progress) (R
 	}
 	return Result{}, fmt.Errorf("%w\nThe import was undone: the target is empty", err)
 }
+
+// endOfTime is after every session's last request.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 type importer struct {
 	st  directory.Store
@@ -150,15 +168,28 @@ func (im *importer) decode(ctx context.Context, typ string, data []byte) (record
 		// is matched, not added again.
 		if r.ID == directory.LocalProviderID {
 			have, err := im.st.SecurityProvider(ctx, r.ID)
-			if err == nil && have != r.provider() {
+			if err == nil && !reflect.DeepEqual(have, r.provider()) {
 				err = fmt.Errorf("differs from the target's built-in local provider %+v", have)
 			}
 			return nil, prefix(r.what(), err)
+		}
+		if d := r.Directory; d != nil && d.BindUser != "" && d.BindPassword == "" {
+			im.res.NoBindPasswords = append(im.res.NoBindPasswords, r.provider())
 		}
 	case *userRecord:
 		if r.PasswordHash == "" && r.Source == directory.SourceLocal {
 			r.PasswordHash = directory.RandomPasswordHash()
 			im.res.RandomPasswords++
+		}
+		if len(r.SecretHash) == 0 && r.Source == directory.SourceApplication {
+			_, r.SecretHash = directory.NewClientSecret() // the secret is thrown away
+			im.res.RandomClientSecrets++
+		}
+	case *registrationRecord:
+		if len(r.KeyHash) == 0 {
+			reg := r.registration()
+			im.res.Registrations = append(im.res.Registrations, reg)
+			_, r.KeyHash = directory.NewRegistrationKey() // the key is thrown away
 		}
 	case *accountRecord:
 		_, r.secretHash = directory.NewClientSecret() // the secret is thrown away
@@ -199,6 +230,10 @@ func insert(ctx context.Context, tx directory.ImportTx, typ string, batch []row)
 		return tx.ImportTeamUsers(ctx, convert(batch, (*teamUserRecord).teamUser))
 	case TypeAPIAccount:
 		return tx.ImportAPIAccounts(ctx, convert(batch, (*accountRecord).account))
+	case TypeAPIRegistration:
+		return tx.ImportAPIRegistrations(ctx, convert(batch, (*registrationRecord).registration))
+	case TypeSecret:
+		return tx.ImportSecrets(ctx, convert(batch, (*secretRecord).secret))
 	case TypeEvent:
 		return tx.ImportEvents(ctx, convert(batch, (*eventRecord).event))
 	}
@@ -293,8 +328,9 @@ func readHeader(in *lines) (header, error) {
 	if err == nil {
 		err = strictJSON(data, &h)
 	}
-	if err == nil && h.Version != Version {
-		err = fmt.Errorf("export format version %d is not supported (this gatehouse reads version %d)", h.Version, Version)
+	if err == nil && (h.Version < MinVersion || h.Version > Version) {
+		err = fmt.Errorf("export format version %d is not supported (this gatehouse reads versions %d to %d)",
+			h.Version, MinVersion, Version)
 	}
 	if err != nil {
 		return h, fmt.Errorf("line %d: not a gatehouse export: %w", line, err)

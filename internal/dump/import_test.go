@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,7 +45,12 @@ func TestImportRefusesBrokenDumps(t *testing.T) {
 	lines := good(t)
 	member := index(t, lines, `"type":"member"`)
 	bob := index(t, lines, `"username":"bob"`)
+	firstUser, lastUser := index(t, lines, `"type":"user"`), index(t, lines, `"type":"api_registration"`)-1
+	secret := index(t, lines, `"type":"secret"`)
+	registration := index(t, lines, `"type":"api_registration"`)
+	group := index(t, lines, `"type":"group"`)
 	last := len(lines) - 1
+	at := func(i int) string { return "line " + strconv.Itoa(i+1) }
 	for _, c := range []struct {
 		name  string
 		dump  []string
@@ -51,7 +58,10 @@ func TestImportRefusesBrokenDumps(t *testing.T) {
 	}{
 		{"empty input", nil, "the input is empty"},
 		{"no header", lines[1:], `line 1: not a gatehouse export: the first line must be the "gatehouse-export" header, not a "security_provider" record`},
-		{"wrong version", with(lines, 0, strings.Replace(lines[0], `"version":1`, `"version":9`, 1)), "line 1: not a gatehouse export: export format version 9 is not supported"},
+		{"wrong version", with(lines, 0, strings.Replace(lines[0], `"version":`+strconv.Itoa(Version), `"version":9`, 1)),
+			"line 1: not a gatehouse export: export format version 9 is not supported"},
+		{"version 0", with(lines, 0, strings.Replace(lines[0], `"version":`+strconv.Itoa(Version), `"version":0`, 1)),
+			"line 1: not a gatehouse export: export format version 0 is not supported"},
 		{"header not JSON", with(lines, 0, "PGDMP"), "line 1: not a gatehouse export: not a JSON object"},
 		{"malformed line", with(lines, member, `{"type":"member","id":`), "line " + strconv.Itoa(member+1) + `: member record: unexpected EOF`},
 		{"unknown type", with(lines, member, `{"type":"rolez","id":1}`), "line " + strconv.Itoa(member+1) + `: unknown record type "rolez"`},
@@ -63,7 +73,16 @@ func TestImportRefusesBrokenDumps(t *testing.T) {
 		{"dangling user", with(lines, member, strings.Replace(lines[member], `"user_id":1,`, `"user_id":999,`, 1)),
 			"line " + strconv.Itoa(member+1) + ": member 1 of group 1: it refers to user 999, which no earlier line of the dump holds"},
 		{"duplicate username", with(lines, bob, strings.Replace(lines[bob], `"username":"bob"`, `"username":"ALICE"`, 1)),
-			"lines 4 to 6 (user records): "},
+			fmt.Sprintf("lines %d to %d (user records): ", firstUser+1, lastUser+1)},
+		{"secret of a missing user", with(lines, secret, regexp.MustCompile(`"owner_ids":\[\d+`).ReplaceAllString(lines[secret], `"owner_ids":[999`)),
+			at(secret) + ": secret 1: it refers to user 999, which no earlier line of the dump holds"},
+		{"short key hash", with(lines, registration, regexp.MustCompile(`"key_hash":"[^"]*"`).ReplaceAllString(lines[registration], `"key_hash":"AAAA"`)),
+			at(registration) + ": API registration 1: key_hash must be a SHA-256 of 32 bytes, not 3"},
+		{"group source", with(lines, group, strings.Replace(lines[group], `"source":"local"`, `"source":"application"`, 1)),
+			at(group) + `: group 1: source "application" is not one of`},
+		{"directory of a non-ldap provider", with(lines, 1, strings.Replace(lines[1], `"directory":null`,
+			`"directory":{"kind":"ldap","domain":"","host":"h","port":0,"use_ssl":false,"base_dn":"","account_attribute":"uid","bind_user":""}`, 1)),
+			`line 2: security provider 1: provider_type "local" is not one of ["ldap"]`},
 		{"cut short", lines[:last], "the dump ends without its \"end\" record: it was cut short"},
 		{"wrong counts", with(lines, last, strings.Replace(lines[last], `"member":4`, `"member":5`, 1)),
 			"line " + strconv.Itoa(last+1) + ": the end record counts 5 member records, but the dump has 4"},

@@ -1,6 +1,7 @@
 package dump
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -40,6 +41,10 @@ func newRecord(typ string) record {
 		return new(teamUserRecord)
 	case TypeAPIAccount:
 		return new(accountRecord)
+	case TypeAPIRegistration:
+		return new(registrationRecord)
+	case TypeSecret:
+		return new(secretRecord)
 	case TypeEvent:
 		return new(eventRecord)
 	}
@@ -56,25 +61,61 @@ type providerRecord struct {
 	GroupLookup        bool                   `json:"group_lookup"`
 	Priority           int                    `json:"priority"`
 	DefaultPolicyID    int64                  `json:"default_policy_id"`
+	// Directory is null for all but Active Directory and LDAP providers
+	// (and absent from version 1 dumps).
+	Directory *directoryRecord `json:"directory"`
 }
 
-func fromProvider(p directory.SecurityProvider) providerRecord {
-	return providerRecord{TypeSecurityProvider, p.ID, p.Type, p.Name, p.Enabled, p.UserAuthentication,
-		p.GroupLookup, p.Priority, p.DefaultPolicyID}
+// directoryRecord is directory.DirectorySettings. BindPassword is left out
+// with the credentials (see ExportOptions).
+type directoryRecord struct {
+	Kind             directory.Source `json:"kind"`
+	Domain           string           `json:"domain"`
+	Host             string           `json:"host"`
+	Port             int              `json:"port"`
+	UseSSL           bool             `json:"use_ssl"`
+	BaseDN           string           `json:"base_dn"`
+	AccountAttribute string           `json:"account_attribute"`
+	BindUser         string           `json:"bind_user"`
+	BindPassword     string           `json:"bind_password,omitempty"`
+}
+
+func fromProvider(p directory.SecurityProvider, withCredentials bool) providerRecord {
+	r := providerRecord{TypeSecurityProvider, p.ID, p.Type, p.Name, p.Enabled, p.UserAuthentication,
+		p.GroupLookup, p.Priority, p.DefaultPolicyID, nil}
+	if d := p.Directory; d != nil {
+		r.Directory = &directoryRecord{Kind: d.Kind, Domain: d.Domain, Host: d.Host, Port: d.Port, UseSSL: d.UseSSL,
+			BaseDN: d.BaseDN, AccountAttribute: d.AccountAttribute, BindUser: d.BindUser, BindPassword: d.BindPassword}
+		if !withCredentials {
+			r.Directory.BindPassword = ""
+		}
+	}
+	return r
 }
 
 func (r *providerRecord) provider() directory.SecurityProvider {
-	return directory.SecurityProvider{ID: r.ID, Type: r.ProviderType, Name: r.Name, Enabled: r.Enabled,
+	p := directory.SecurityProvider{ID: r.ID, Type: r.ProviderType, Name: r.Name, Enabled: r.Enabled,
 		UserAuthentication: r.UserAuthentication, GroupLookup: r.GroupLookup, Priority: r.Priority,
 		DefaultPolicyID: r.DefaultPolicyID}
+	if d := r.Directory; d != nil {
+		p.Directory = &directory.DirectorySettings{Kind: d.Kind, Domain: d.Domain, Host: d.Host, Port: d.Port,
+			UseSSL: d.UseSSL, BaseDN: d.BaseDN, AccountAttribute: d.AccountAttribute, BindUser: d.BindUser,
+			BindPassword: d.BindPassword}
+	}
+	return p
 }
 
 func (r *providerRecord) what() string { return fmt.Sprintf("security provider %d", r.ID) }
 
 func (r *providerRecord) check() error {
-	return firstErr(positive("id", r.ID), oneOf("provider_type", r.ProviderType, directory.ProviderLocal,
+	err := firstErr(positive("id", r.ID), oneOf("provider_type", r.ProviderType, directory.ProviderLocal,
 		directory.ProviderLDAP, directory.ProviderRADIUS, directory.ProviderKerberos, directory.ProviderSAML,
 		directory.ProviderSCIM))
+	if err == nil && r.Directory != nil {
+		err = firstErr(oneOf("provider_type", r.ProviderType, directory.ProviderLDAP),
+			oneOf("directory.kind", r.Directory.Kind, directory.SourceActiveDirectory, directory.SourceLDAP))
+	}
+	return err
 }
 
 func (r *providerRecord) refs() []ref { return nil }
@@ -115,15 +156,24 @@ type userRecord struct {
 	CreatedAt              time.Time                `json:"created_at"`
 	UpdatedAt              time.Time                `json:"updated_at"`
 	Version                int64                    `json:"version"`
+	// The BeyondInsight fields, absent from version 1 dumps. SecretHash,
+	// an application user's, is left out with the credentials.
+	DomainName        string `json:"domain_name"`
+	DistinguishedName string `json:"distinguished_name"`
+	ClientID          string `json:"client_id"`
+	SecretHash        []byte `json:"secret_hash,omitempty"`
+	SecretGeneration  int64  `json:"secret_generation"`
+	AccessPolicyID    int64  `json:"access_policy_id"`
 }
 
-func fromUser(u directory.User, withHash bool) userRecord {
+func fromUser(u directory.User, withCredentials bool) userRecord {
 	r := userRecord{TypeUser, u.ID, u.Username, u.FirstName, u.LastName, u.DisplayName, u.Email, u.Enabled,
 		u.Quarantined, u.Admin, u.Source, u.SecurityProviderID, u.PasswordHash, u.PublicKey, u.Locale,
 		u.TwoFactorRequired, u.FailedLogins, u.PasswordExpiration, u.PasswordResetNextLogin,
-		lastLogin(u.LastLogin), u.ExternalID, u.Access, u.CreatedAt, u.UpdatedAt, u.Version}
-	if !withHash {
-		r.PasswordHash = ""
+		lastLogin(u.LastLogin), u.ExternalID, u.Access, u.CreatedAt, u.UpdatedAt, u.Version,
+		u.DomainName, u.DistinguishedName, u.ClientID, u.SecretHash, u.SecretGeneration, u.AccessPolicyID}
+	if !withCredentials {
+		r.PasswordHash, r.SecretHash = "", nil
 	}
 	return r
 }
@@ -135,14 +185,17 @@ func (r *userRecord) user() directory.User {
 		PublicKey: r.PublicKey, Locale: r.Locale, TwoFactorRequired: r.TwoFactorRequired,
 		FailedLogins: r.FailedLogins, PasswordExpiration: r.PasswordExpiration,
 		PasswordResetNextLogin: r.PasswordResetNextLogin, LastLogin: directory.LastLogin(r.LastLogin),
-		ExternalID: r.ExternalID, Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		ExternalID: r.ExternalID, Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+		DomainName: r.DomainName, DistinguishedName: r.DistinguishedName, ClientID: r.ClientID,
+		SecretHash: r.SecretHash, SecretGeneration: r.SecretGeneration, AccessPolicyID: r.AccessPolicyID}
 }
 
 func (r *userRecord) what() string { return fmt.Sprintf("user %d", r.ID) }
 
 func (r *userRecord) check() error {
 	return firstErr(positive("id", r.ID), oneOf("source", r.Source, directory.SourceLocal, directory.SourceLDAP,
-		directory.SourceSAML, directory.SourceSCIM, directory.SourceApplication))
+		directory.SourceActiveDirectory, directory.SourceSAML, directory.SourceSCIM, directory.SourceApplication),
+		hashLength("secret_hash", r.SecretHash))
 }
 
 func (r *userRecord) refs() []ref { return []ref{{TypeSecurityProvider, r.SecurityProviderID}} }
@@ -160,24 +213,61 @@ type groupRecord struct {
 	CreatedAt          time.Time                `json:"created_at"`
 	UpdatedAt          time.Time                `json:"updated_at"`
 	Version            int64                    `json:"version"`
+	// The BeyondInsight fields. A version 1 dump has none, and its groups
+	// are active, as the migration that added the field made every group.
+	Active          *bool              `json:"active"`
+	Permissions     []permissionRecord `json:"permissions"`
+	RegistrationIDs []int64            `json:"registration_ids"`
+}
+
+type permissionRecord struct {
+	PermissionID int64                 `json:"permission_id"`
+	Level        directory.AccessLevel `json:"access_level"`
 }
 
 func fromGroup(g directory.Group) groupRecord {
-	return groupRecord{TypeGroup, g.ID, g.Name, g.Description, g.Source, g.SecurityProviderID, g.ExternalID,
-		g.AccessStatus, g.Access, g.CreatedAt, g.UpdatedAt, g.Version}
+	r := groupRecord{TypeGroup, g.ID, g.Name, g.Description, g.Source, g.SecurityProviderID, g.ExternalID,
+		g.AccessStatus, g.Access, g.CreatedAt, g.UpdatedAt, g.Version, &g.Active,
+		make([]permissionRecord, len(g.Permissions)), g.RegistrationIDs}
+	for i, p := range g.Permissions {
+		r.Permissions[i] = permissionRecord(p)
+	}
+	if r.RegistrationIDs == nil {
+		r.RegistrationIDs = []int64{}
+	}
+	return r
 }
 
+// group reads empty lists as nil, as the store does.
 func (r *groupRecord) group() directory.Group {
-	return directory.Group{ID: r.ID, Name: r.Name, Description: r.Description, Source: r.Source,
+	g := directory.Group{ID: r.ID, Name: r.Name, Description: r.Description, Source: r.Source,
 		SecurityProviderID: r.SecurityProviderID, ExternalID: r.ExternalID, AccessStatus: r.AccessStatus,
-		Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, Active: true}
+	if r.Active != nil {
+		g.Active = *r.Active
+	}
+	for _, p := range r.Permissions {
+		g.Permissions = append(g.Permissions, directory.GroupPermission(p))
+	}
+	if len(r.RegistrationIDs) > 0 {
+		g.RegistrationIDs = r.RegistrationIDs
+	}
+	return g
 }
 
 func (r *groupRecord) what() string { return fmt.Sprintf("group %d", r.ID) }
 
 func (r *groupRecord) check() error {
-	return firstErr(positive("id", r.ID),
+	err := firstErr(positive("id", r.ID),
+		oneOf("source", r.Source, directory.SourceLocal, directory.SourceLDAP, directory.SourceActiveDirectory,
+			directory.SourceSAML, directory.SourceSCIM),
 		oneOf("access_status", r.AccessStatus, directory.AccessNotDefined, directory.AccessDefined, directory.AccessFinal))
+	for _, id := range r.RegistrationIDs {
+		if err == nil {
+			err = positive("registration_ids", id)
+		}
+	}
+	return err
 }
 
 func (r *groupRecord) refs() []ref { return []ref{{TypeSecurityProvider, r.SecurityProviderID}} }
@@ -314,6 +404,93 @@ func (r *accountRecord) check() error {
 
 func (r *accountRecord) refs() []ref { return nil }
 
+// registrationRecord is an API registration. KeyHash is left out with the
+// credentials; the import then gives the registration a random one.
+type registrationRecord struct {
+	Type                 string    `json:"type"`
+	ID                   int64     `json:"id"`
+	Name                 string    `json:"name"`
+	KeyHash              []byte    `json:"key_hash,omitempty"`
+	IPAllow              []string  `json:"ip_allow"`
+	UserPasswordRequired bool      `json:"user_password_required"`
+	CreatedAt            time.Time `json:"created_at"`
+	UpdatedAt            time.Time `json:"updated_at"`
+	Version              int64     `json:"version"`
+}
+
+func fromRegistration(r directory.APIRegistration, withCredentials bool) registrationRecord {
+	if r.IPAllow == nil {
+		r.IPAllow = []string{}
+	}
+	if !withCredentials {
+		r.KeyHash = nil
+	}
+	return registrationRecord{TypeAPIRegistration, r.ID, r.Name, r.KeyHash, r.IPAllow, r.UserPasswordRequired,
+		r.CreatedAt, r.UpdatedAt, r.Version}
+}
+
+func (r *registrationRecord) registration() directory.APIRegistration {
+	reg := directory.APIRegistration{ID: r.ID, Name: r.Name, KeyHash: r.KeyHash, IPAllow: r.IPAllow,
+		UserPasswordRequired: r.UserPasswordRequired, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+	if len(reg.IPAllow) == 0 {
+		reg.IPAllow = nil // as the store reads an empty allow list back
+	}
+	return reg
+}
+
+func (r *registrationRecord) what() string { return fmt.Sprintf("API registration %d", r.ID) }
+
+func (r *registrationRecord) check() error {
+	return firstErr(positive("id", r.ID), hashLength("key_hash", r.KeyHash))
+}
+
+func (r *registrationRecord) refs() []ref { return nil }
+
+// secretRecord is a secret with its owners, whose user records come
+// earlier in the dump.
+type secretRecord struct {
+	Type      string    `json:"type"`
+	ID        int64     `json:"id"`
+	Title     string    `json:"title"`
+	OwnerIDs  []int64   `json:"owner_ids"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func fromSecret(s directory.Secret) secretRecord {
+	if s.OwnerIDs == nil {
+		s.OwnerIDs = []int64{}
+	}
+	return secretRecord{TypeSecret, s.ID, s.Title, s.OwnerIDs, s.CreatedAt}
+}
+
+func (r *secretRecord) secret() directory.Secret {
+	s := directory.Secret{ID: r.ID, Title: r.Title, OwnerIDs: r.OwnerIDs, CreatedAt: r.CreatedAt}
+	if len(s.OwnerIDs) == 0 {
+		s.OwnerIDs = nil
+	}
+	return s
+}
+
+func (r *secretRecord) what() string { return fmt.Sprintf("secret %d", r.ID) }
+
+func (r *secretRecord) check() error {
+	err := positive("id", r.ID)
+	for _, id := range r.OwnerIDs {
+		if err == nil {
+			err = positive("owner_ids", id)
+		}
+	}
+	return err
+}
+
+func (r *secretRecord) refs() []ref {
+	refs := make([]ref, len(r.OwnerIDs))
+	for i, id := range r.OwnerIDs {
+		refs[i] = ref{TypeUser, id}
+	}
+	return refs
+}
+
 type eventRecord struct {
 	Type       string          `json:"type"`
 	ID         int64           `json:"id"`
@@ -362,6 +539,14 @@ func oneOf[T ~string](field string, v T, allowed ...T) error {
 		}
 	}
 	return fmt.Errorf("%s %q is not one of %q", field, v, allowed)
+}
+
+// hashLength accepts no hash or a SHA-256.
+func hashLength(field string, hash []byte) error {
+	if len(hash) != 0 && len(hash) != sha256.Size {
+		return fmt.Errorf("%s must be a SHA-256 of %d bytes, not %d", field, sha256.Size, len(hash))
+	}
+	return nil
 }
 
 func firstErr(errs ...error) error {

@@ -11,7 +11,9 @@ import (
 // checkEmpty refuses a target that holds anything but what a new database
 // has (the built-in local provider): imported ids would collide with its
 // rows, and undoing a failed import empties the target. Members and team
-// users need groups and teams, so counting those covers them.
+// users need groups and teams, and secrets' owners need users, so counting
+// those covers them. Sign-in sessions are not directory rows: an import
+// ends them instead.
 func checkEmpty(ctx context.Context, r directory.Reader) error {
 	var found []string
 	var errs []error
@@ -28,6 +30,8 @@ func checkEmpty(ctx context.Context, r directory.Reader) error {
 	count("groups", 0)(total(ctx, r.Groups))
 	count("teams", 0)(total(ctx, r.Teams))
 	count("API accounts", 0)(total(ctx, r.APIAccounts))
+	count("API registrations", 0)(total(ctx, r.APIRegistrations))
+	count("secrets", 0)(total(ctx, r.Secrets))
 	count("audit events", 0)(total(ctx, r.Events))
 	count("security providers besides the built-in one", 1)(total(ctx, r.SecurityProviders))
 	if err := firstErr(errs...); err != nil {

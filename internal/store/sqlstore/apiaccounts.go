@@ -33,10 +33,7 @@ var (
 // accountValues stores an empty allow list as [] and a missing secret hash
 // as no bytes; scanAccount reads both back as nil.
 func accountValues(a *directory.APIAccount, extra int) []any {
-	ips := "[]"
-	if len(a.IPAllow) > 0 {
-		ips = jsonText(a.IPAllow)
-	}
+	ips := jsonList(a.IPAllow)
 	hash := a.SecretHash
 	if hash == nil {
 		hash = []byte{}

@@ -2,12 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
 var groupFields = []string{"name", "description", "source", "security_provider_id", "external_id",
-	"access_status", "access"}
+	"access_status", "access", "active", "permissions", "registration_ids"}
 
 var groupCols = "g.id, " + qualify("g", groupFields) + ", g.created_at, g.updated_at, g.version"
 
@@ -36,25 +38,38 @@ var (
 	stDeleteGroup = newStmt("DELETE FROM groups WHERE id = ?")
 )
 
+// groupValues stores empty permission and registration lists as []; scanGroup
+// reads both back as nil.
 func groupValues(g *directory.Group, extra int) []any {
 	return append(make([]any, 0, len(groupFields)+extra),
 		g.Name, g.Description, string(g.Source), g.SecurityProviderID, g.ExternalID,
-		string(g.AccessStatus), jsonText(g.Access))
+		string(g.AccessStatus), jsonText(g.Access), g.Active, jsonList(g.Permissions), jsonList(g.RegistrationIDs))
 }
 
 func scanGroup(sc scanner) (directory.Group, error) {
 	var (
 		g                      directory.Group
 		source, status, access string
+		perms, registrations   string
 		created, modified      int64
 	)
 	err := sc.Scan(&g.ID, &g.Name, &g.Description, &source, &g.SecurityProviderID, &g.ExternalID,
-		&status, &access, &created, &modified, &g.Version)
+		&status, &access, &g.Active, &perms, &registrations, &created, &modified, &g.Version)
 	if err != nil {
 		return g, err
 	}
 	g.Source, g.AccessStatus = directory.Source(source), directory.AccessStatus(status)
 	g.CreatedAt, g.UpdatedAt = fromMicros(created), fromMicros(modified)
+	if perms != "[]" {
+		if err := json.Unmarshal([]byte(perms), &g.Permissions); err != nil {
+			return g, err
+		}
+	}
+	if registrations != "[]" {
+		if err := json.Unmarshal([]byte(registrations), &g.RegistrationIDs); err != nil {
+			return g, err
+		}
+	}
 	g.Access, err = decodeAccess(access)
 	return g, err
 }
@@ -76,37 +91,44 @@ func (r reader) UserGroups(ctx context.Context, userID int64, q directory.Query)
 const maxInList = 1000
 
 func (r reader) UserGroupIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
-	out := make(map[int64][]int64, len(userIDs))
-	for start := 0; start < len(userIDs); start += maxInList {
-		chunk := userIDs[start:min(start+maxInList, len(userIDs))]
+	return r.pairs(ctx, "SELECT user_id, group_id FROM members WHERE user_id IN (", ") ORDER BY user_id, group_id", userIDs)
+}
+
+// pairs runs head + an IN list of keys + tail, a query of (key, value)
+// rows, maxInList keys at a time, and returns each key's values in the
+// order the rows come. Keys without rows are left out of the map.
+func (r reader) pairs(ctx context.Context, head, tail string, keys []int64) (map[int64][]int64, error) {
+	out := make(map[int64][]int64, len(keys))
+	for chunk := range slices.Chunk(keys, maxInList) {
 		b := &sqlBuf{numbered: r.numbered}
-		b.WriteString("SELECT user_id, group_id FROM members WHERE user_id IN (")
+		b.WriteString(head)
 		for i, id := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.bind(id)
 		}
-		b.WriteString(") ORDER BY user_id, group_id")
+		b.WriteString(tail)
 		rows, err := r.q.Query(ctx, b.String(), b.args...)
-		if err != nil {
-			return nil, err
-		}
-		if err := groupIDs(rows, out); err != nil {
+		if err := collectPairs(rows, err, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func groupIDs(rows Rows, out map[int64][]int64) error {
+// collectPairs appends each (key, value) row's value to its key's list.
+func collectPairs(rows Rows, err error, out map[int64][]int64) error {
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
 	for rows.Next() {
-		var user, group int64
-		if err := rows.Scan(&user, &group); err != nil {
+		var key, value int64
+		if err := rows.Scan(&key, &value); err != nil {
 			return err
 		}
-		out[user] = append(out[user], group)
+		out[key] = append(out[key], value)
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -59,6 +59,9 @@ var (
 	bulkTeamUsers = newBulk("team_users", []string{"team_id", "user_id", "role"})
 	bulkAccounts  = newBulk("api_accounts", withID(versioned(accountFields)))
 	bulkEvents    = newBulk("events", withID(eventFields))
+
+	bulkRegistrations = newBulk("api_registrations", withID(versioned(registrationFields)))
+	bulkSecrets       = newBulk("secrets", withID(secretFields))
 )
 
 // insertRows inserts rows, the columns of each given by values.
@@ -102,6 +105,9 @@ var idTables = []idTable{
 	newIDTable("members", func(m *directory.IDMarks) *int64 { return &m.Member }, ""),
 	newIDTable("events", func(m *directory.IDMarks) *int64 { return &m.Event }, ""),
 	newIDTable("api_accounts", func(m *directory.IDMarks) *int64 { return &m.APIAccount }, ""),
+	// A secret's owners go with it.
+	newIDTable("secrets", func(m *directory.IDMarks) *int64 { return &m.Secret }, ""),
+	newIDTable("api_registrations", func(m *directory.IDMarks) *int64 { return &m.APIRegistration }, ""),
 	newIDTable("teams", func(m *directory.IDMarks) *int64 { return &m.Team }, ""),
 	newIDTable("users", func(m *directory.IDMarks) *int64 { return &m.User }, ""),
 	newIDTable("groups", func(m *directory.IDMarks) *int64 { return &m.Group }, ""),
@@ -110,8 +116,13 @@ var idTables = []idTable{
 		" WHERE id <> 1"),
 }
 
-// stClearTeamUsers goes first: team_users has no id of its own.
-var stClearTeamUsers = newStmt("DELETE FROM team_users")
+// These go first: their tables have no ids of their own. Sessions are not
+// imported, but a session left from before would name a user id that an
+// imported user may now have.
+var (
+	stClearTeamUsers = newStmt("DELETE FROM team_users")
+	stClearSessions  = newStmt("DELETE FROM sessions")
+)
 
 // IDMarks reads every table's generator.
 func (s *Store) IDMarks(ctx context.Context) (directory.IDMarks, error) {
@@ -173,6 +184,28 @@ func (t *tx) ImportAPIAccounts(ctx context.Context, as []directory.APIAccount) e
 	})
 }
 
+func (t *tx) ImportAPIRegistrations(ctx context.Context, rs []directory.APIRegistration) error {
+	return insertRows(ctx, t, bulkRegistrations, rs, func(r *directory.APIRegistration) []any {
+		return append(append([]any{r.ID}, registrationValues(r, 0)...), micros(r.CreatedAt), micros(r.UpdatedAt), r.Version)
+	})
+}
+
+// ImportSecrets stores the owners sorted and once each, as CreateSecret
+// does, without changing the caller's slices.
+func (t *tx) ImportSecrets(ctx context.Context, ss []directory.Secret) error {
+	err := insertRows(ctx, t, bulkSecrets, ss, func(s *directory.Secret) []any {
+		return append([]any{s.ID}, secretValues(s, micros(s.CreatedAt))...)
+	})
+	if err != nil {
+		return err
+	}
+	owned := make([]directory.Secret, len(ss))
+	for i, s := range ss {
+		owned[i] = directory.Secret{ID: s.ID, OwnerIDs: ownerIDs(s.OwnerIDs)}
+	}
+	return t.insertOwners(ctx, owned)
+}
+
 func (t *tx) ImportEvents(ctx context.Context, es []directory.Event) error {
 	return insertRows(ctx, t, bulkEvents, es, func(e *directory.Event) []any {
 		return append([]any{e.ID}, eventValues(e)...)
@@ -193,8 +226,10 @@ func (t *tx) SetIDMarks(ctx context.Context, m directory.IDMarks) error {
 }
 
 func (t *tx) Clear(ctx context.Context) error {
-	if _, err := t.q.Exec(ctx, t.sql(stClearTeamUsers)); err != nil {
-		return err
+	for _, st := range []*stmt{stClearTeamUsers, stClearSessions} {
+		if _, err := t.q.Exec(ctx, t.sql(st)); err != nil {
+			return err
+		}
 	}
 	for _, table := range idTables {
 		if _, err := t.q.Exec(ctx, t.sql(table.clear)); err != nil {

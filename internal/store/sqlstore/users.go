@@ -12,7 +12,8 @@ var userFields = []string{"username", "first_name", "last_name", "display_name",
 	"enabled", "quarantined", "admin", "source", "security_provider_id", "password_hash",
 	"public_key", "locale", "two_factor_required", "failed_logins", "password_expiration",
 	"password_reset_next_login", "last_login_at", "last_login_auth_type", "last_login_config_name",
-	"last_login_saml_idp_url", "last_login_sso_url", "external_id", "access"}
+	"last_login_saml_idp_url", "last_login_sso_url", "external_id", "access",
+	"domain_name", "distinguished_name", "client_id", "secret_hash", "secret_generation", "access_policy_id"}
 
 // userCols is the select list scanUser reads.
 var userCols = "u.id, " + qualify("u", userFields) + ", u.created_at, u.updated_at, u.version"
@@ -32,6 +33,8 @@ var userAttrs = attrColumns{
 	directory.UserLocale:             "u.locale",
 	directory.UserCreatedAt:          "u.created_at",
 	directory.UserUpdatedAt:          "u.updated_at",
+	directory.UserClientID:           "u.client_id",
+	directory.UserDomainName:         "u.domain_name",
 }
 
 var (
@@ -43,20 +46,29 @@ var (
 var (
 	stUser       = newStmt("SELECT " + userCols + " FROM users u WHERE u.id = ?")
 	stUserExists = newStmt("SELECT 1 FROM users WHERE id = ?")
-	stInsertUser = newStmt(insertSQL("users", versioned(userFields)) + " ON CONFLICT DO NOTHING RETURNING id")
-	stUpdateUser = newStmt("UPDATE users SET " + assignments(userFields) +
+	// User client ids are unique when not empty, as in the partial index.
+	stUserClientIDTaken = newStmt("SELECT 1 FROM users WHERE client_id = ? AND client_id <> '' AND id <> ?")
+	stInsertUser        = newStmt(insertSQL("users", versioned(userFields)) + " ON CONFLICT DO NOTHING RETURNING id")
+	stUpdateUser        = newStmt("UPDATE users SET " + assignments(userFields) +
 		", updated_at = ?, version = version + 1 WHERE id = ? AND NOT EXISTS (SELECT 1 FROM users o" +
-		" WHERE lower(o.username) = ? AND o.id <> ?) RETURNING version")
+		" WHERE (lower(o.username) = ? OR o.client_id = ? AND o.client_id <> '') AND o.id <> ?) RETURNING version")
 	stDeleteUser = newStmt("DELETE FROM users WHERE id = ?")
 )
 
+// userValues stores a missing secret hash as no bytes; scanUser reads it
+// back as nil.
 func userValues(u *directory.User, extra int) []any {
+	hash := u.SecretHash
+	if hash == nil {
+		hash = []byte{}
+	}
 	return append(make([]any, 0, len(userFields)+extra),
 		u.Username, u.FirstName, u.LastName, u.DisplayName, u.Email,
 		u.Enabled, u.Quarantined, u.Admin, string(u.Source), u.SecurityProviderID, u.PasswordHash,
 		u.PublicKey, u.Locale, u.TwoFactorRequired, int64(u.FailedLogins), nullMicros(u.PasswordExpiration),
 		u.PasswordResetNextLogin, nullMicros(u.LastLogin.At), u.LastLogin.AuthType, u.LastLogin.ConfigName,
-		u.LastLogin.SAMLIdPURL, u.LastLogin.SSOURL, u.ExternalID, jsonText(u.Access))
+		u.LastLogin.SAMLIdPURL, u.LastLogin.SSOURL, u.ExternalID, jsonText(u.Access),
+		u.DomainName, u.DistinguishedName, u.ClientID, hash, u.SecretGeneration, u.AccessPolicyID)
 }
 
 func scanUser(sc scanner) (directory.User, error) {
@@ -72,6 +84,7 @@ func scanUser(sc scanner) (directory.User, error) {
 		&u.PublicKey, &u.Locale, &u.TwoFactorRequired, &failed, &pwExpiry,
 		&u.PasswordResetNextLogin, &lastAt, &u.LastLogin.AuthType, &u.LastLogin.ConfigName,
 		&u.LastLogin.SAMLIdPURL, &u.LastLogin.SSOURL, &u.ExternalID, &access,
+		&u.DomainName, &u.DistinguishedName, &u.ClientID, &u.SecretHash, &u.SecretGeneration, &u.AccessPolicyID,
 		&created, &modified, &u.Version)
 	if err != nil {
 		return u, err
@@ -79,6 +92,9 @@ func scanUser(sc scanner) (directory.User, error) {
 	u.Source, u.FailedLogins = directory.Source(source), int(failed)
 	u.PasswordExpiration, u.LastLogin.At = fromNullMicros(pwExpiry), fromNullMicros(lastAt)
 	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(modified)
+	if len(u.SecretHash) == 0 {
+		u.SecretHash = nil
+	}
 	u.Access, err = decodeAccess(access)
 	return u, err
 }
@@ -95,9 +111,24 @@ func (r reader) MemberUsers(ctx context.Context, groupID int64, q directory.Quer
 	return list(ctx, r, memberUsersList, groupID, q, scanUser)
 }
 
+// userTaken says which of a user's two unique values is taken.
+func (t *tx) userTaken(ctx context.Context, u *directory.User) func() error {
+	return func() error {
+		clash, err := t.exists(ctx, stUserClientIDTaken, u.ClientID, u.ID)
+		switch {
+		case err != nil:
+			return err
+		case clash:
+			return directory.Conflict(fieldClientID, directory.MsgTaken)
+		default:
+			return directory.Conflict(directory.FieldUsername, directory.MsgTaken)
+		}
+	}
+}
+
 func (t *tx) CreateUser(ctx context.Context, u *directory.User) error {
 	now := micros(t.now)
-	id, err := t.insert(ctx, stInsertUser, taken(directory.FieldUsername),
+	id, err := t.insert(ctx, stInsertUser, t.userTaken(ctx, u),
 		append(userValues(u, 3), now, now, int64(1))...)
 	if err != nil {
 		return err
@@ -108,8 +139,8 @@ func (t *tx) CreateUser(ctx context.Context, u *directory.User) error {
 
 func (t *tx) UpdateUser(ctx context.Context, u *directory.User) error {
 	version, err := t.update(ctx, stUpdateUser,
-		t.missingOrTaken(ctx, stUserExists, u.ID, "user", taken(directory.FieldUsername)),
-		append(userValues(u, 4), micros(t.now), u.ID, foldASCII(u.Username), u.ID)...)
+		t.missingOrTaken(ctx, stUserExists, u.ID, "user", t.userTaken(ctx, u)),
+		append(userValues(u, 5), micros(t.now), u.ID, foldASCII(u.Username), u.ClientID, u.ID)...)
 	if err != nil {
 		return err
 	}

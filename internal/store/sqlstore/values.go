@@ -73,6 +73,15 @@ func jsonText(v any) string {
 	return string(b)
 }
 
+// jsonList encodes a list stored as a JSON text column, an empty or nil one
+// as [], which the scanners read back as nil.
+func jsonList[T any](v []T) string {
+	if len(v) == 0 {
+		return "[]"
+	}
+	return jsonText(v)
+}
+
 // accessCache keeps decoded access settings by their JSON text. Users share
 // a handful of distinct settings blocks (their policies'), and decoding one
 // costs more than the rest of a point read.

@@ -85,17 +85,24 @@ func (t *tx) writeErr(err error) error {
 	return err
 }
 
-// fieldClientID is the API account field the domain names only in its
-// validation messages.
+// fieldClientID is the API account and application user field the domain
+// names only in its validation messages.
 const fieldClientID = "client_id"
+
+// fieldKeyHash is the API registration field whose value is unique besides
+// its name; keys are random, so it is only ever taken by a broken caller.
+const fieldKeyHash = "key_hash"
 
 // uniqueFields maps the unique indexes that an UPDATE can run into to the
 // domain field whose value each keeps unique. (An INSERT ... ON CONFLICT DO
 // NOTHING never reports a violation.)
 var uniqueFields = map[string]string{
-	"users_username_key":         directory.FieldUsername,
-	"groups_name_key":            directory.FieldName,
-	"teams_code_name_key":        directory.FieldCodeName,
-	"api_accounts_name_key":      directory.FieldName,
-	"api_accounts_client_id_key": fieldClientID,
+	"users_username_key":             directory.FieldUsername,
+	"groups_name_key":                directory.FieldName,
+	"teams_code_name_key":            directory.FieldCodeName,
+	"api_accounts_name_key":          directory.FieldName,
+	"api_accounts_client_id_key":     fieldClientID,
+	"users_client_id_key":            fieldClientID,
+	"api_registrations_name_key":     directory.FieldName,
+	"api_registrations_key_hash_key": fieldKeyHash,
 }

@@ -9,6 +9,7 @@ import (
 
 var providerCases = []testCase{
 	{"SecurityProviders", testSecurityProviders},
+	{"DirectoryProvider", testDirectoryProvider},
 }
 
 var accountCases = []testCase{
@@ -36,6 +37,39 @@ func testSecurityProviders(t *testing.T, open Opener) {
 	equal(t, "providers", page, directory.Page[directory.SecurityProvider]{Items: []directory.SecurityProvider{local, scim}, Total: 2})
 	_, err = s.SecurityProvider(ctx, scim.ID+1)
 	wantKind(t, err, directory.KindNotFound)
+}
+
+// testDirectoryProvider checks that directory settings read back as
+// written, the bind password included or empty, and none as nil.
+func testDirectoryProvider(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	ad := directory.SecurityProvider{Type: directory.ProviderLDAP, Name: "Corp AD", Enabled: true, UserAuthentication: true,
+		Priority: 2, Directory: &directory.DirectorySettings{Kind: directory.SourceActiveDirectory, Domain: "corp.example.com",
+			Host: "dc1.corp.example.com", Port: 636, UseSSL: true, BaseDN: "DC=corp,DC=example,DC=com",
+			AccountAttribute: "sAMAccountName", BindUser: "CORP\\svc-gatehouse", BindPassword: "p@ss 'word\" -- 1"}}
+	ldap := directory.SecurityProvider{Type: directory.ProviderLDAP, Name: "OpenLDAP", Priority: 3,
+		Directory: &directory.DirectorySettings{Kind: directory.SourceLDAP, Host: "ldap.example.org", BaseDN: "dc=example,dc=org",
+			AccountAttribute: "uid"}} // anonymous: no bind user, no password
+	plain := directory.SecurityProvider{Type: directory.ProviderSAML, Name: "SAML", Priority: 4}
+	write(t, s, func(tx directory.Tx) error {
+		for _, p := range []*directory.SecurityProvider{&ad, &ldap, &plain} {
+			if err := tx.CreateSecurityProvider(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, want := range []directory.SecurityProvider{ad, ldap, plain} {
+		got, err := s.SecurityProvider(ctx, want.ID)
+		must(t, err)
+		equal(t, want.Name, got, want)
+		if got.Directory != nil && got.Directory == want.Directory {
+			t.Fatalf("%s: the store returned the caller's settings, not its own", want.Name)
+		}
+	}
+	page, err := s.SecurityProviders(ctx, directory.Query{Limit: 10})
+	must(t, err)
+	equal(t, "providers", page.Items[1:], []directory.SecurityProvider{ad, ldap, plain})
 }
 
 func testAPIAccountRoundTrip(t *testing.T, open Opener) {

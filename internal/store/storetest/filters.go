@@ -30,10 +30,13 @@ func filterFixture(t *testing.T, s directory.Store) (map[string]directory.User, 
 	carol.DisplayName, carol.Locale = `C\D`, "fr"
 	dave := user("dave' OR 1=1 --")
 	dave.DisplayName, dave.Email, dave.Quarantined = "Dave", "d@x.org", true
+	dave.DomainName = "Example.ORG"
 	eve := user("eve")
 	eve.Email, eve.Source, eve.Locale = "eve@example.com", directory.SourceSCIM, "de"
+	eve.ClientID = "Eve-Client"
 	frank := user("frank")
 	frank.Email, frank.Source, frank.SecurityProviderID = "frank@example.org", directory.SourceLDAP, ldap.ID
+	frank.DomainName, frank.DistinguishedName = "corp.example.com", "CN=frank,DC=corp,DC=example,DC=com"
 
 	byName := map[string]directory.User{}
 	var names []string
@@ -150,6 +153,17 @@ func testFilterUsers(t *testing.T, open Opener) {
 			directory.Not{X: directory.Present{Attr: directory.UserEmail}},
 		}, []string{alice, carol, dave, frank}},
 		{"and with nil", directory.And{nil, directory.Eq(directory.UserUsername, "eve")}, []string{eve}},
+		{"client id", directory.Eq(directory.UserClientID, "Eve-Client"), []string{eve}},
+		{"client id is case-exact", directory.Eq(directory.UserClientID, "eve-client"), none},
+		{"client id present", directory.Present{Attr: directory.UserClientID}, []string{eve}},
+		{"client ids as IN", directory.Or{directory.Eq(directory.UserClientID, "Eve-Client"),
+			directory.Eq(directory.UserClientID, "other")}, []string{eve}},
+		{"domain folds case", directory.Eq(directory.UserDomainName, "CORP.example.com"), []string{frank}},
+		{"domain sw", cmp(directory.UserDomainName, directory.OpSw, "Corp."), []string{frank}},
+		{"domain ew", cmp(directory.UserDomainName, directory.OpEw, ".org"), []string{dave}},
+		{"domain absent", directory.Eq(directory.UserDomainName, ""), except(dave, frank)},
+		{"domain and source", directory.And{directory.Eq(directory.UserDomainName, "corp.example.com"),
+			directory.Eq(directory.UserSource, "ldap")}, []string{frank}},
 	}
 
 	// The join of MemberUsers compiles the same filters; frank is no member.

@@ -29,7 +29,21 @@ func group(name string) directory.Group {
 		SecurityProviderID: directory.LocalProviderID,
 		AccessStatus:       directory.AccessNotDefined,
 		Access:             directory.DefaultAccess(),
+		Active:             true,
 	}
+}
+
+// appUser returns an application user as the Service would create it.
+func appUser(name, clientID string) directory.User {
+	u := user(name)
+	u.Source, u.PasswordHash = directory.SourceApplication, ""
+	u.ClientID, u.SecretHash, u.SecretGeneration = clientID, directory.HashSecret("secret of "+name), 1
+	return u
+}
+
+func registration(name string) directory.APIRegistration {
+	_, hash := directory.NewRegistrationKey()
+	return directory.APIRegistration{Name: name, KeyHash: hash}
 }
 
 func account(name, clientID string) directory.APIAccount {

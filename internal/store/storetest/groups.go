@@ -11,6 +11,7 @@ import (
 
 var groupCases = []testCase{
 	{"GroupRoundTrip", testGroupRoundTrip},
+	{"GroupBeyondInsightFields", testGroupBeyondInsightFields},
 	{"GroupNameUnique", testGroupNameUnique},
 	{"GroupFilters", testGroupFilters},
 	{"GroupDeleteCascades", testGroupDeleteCascades},
@@ -59,6 +60,38 @@ func testGroupRoundTrip(t *testing.T, open Opener) {
 	wantKind(t, err, directory.KindNotFound)
 	err = s.Write(ctx, func(tx directory.Tx) error { return tx.DeleteGroup(ctx, g.ID+100) })
 	wantKind(t, err, directory.KindNotFound)
+}
+
+// testGroupBeyondInsightFields checks that Active, Permissions and
+// RegistrationIDs read back as written, empty lists as nil.
+func testGroupBeyondInsightFields(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	g := group("BI")
+	g.Active = false
+	g.Permissions = []directory.GroupPermission{{PermissionID: directory.PermUserAccounts, Level: directory.LevelReadWrite},
+		{PermissionID: directory.PermQuarantine, Level: directory.LevelRead}}
+	g.RegistrationIDs = []int64{7, 3}
+	empty := group("empty lists")
+	empty.Permissions, empty.RegistrationIDs = []directory.GroupPermission{}, []int64{}
+	write(t, s, func(tx directory.Tx) error {
+		if err := tx.CreateGroup(ctx, &g); err != nil {
+			return err
+		}
+		return tx.CreateGroup(ctx, &empty)
+	})
+	got, err := s.Group(ctx, g.ID)
+	must(t, err)
+	equal(t, "group", got, g)
+	got, err = s.Group(ctx, empty.ID)
+	must(t, err)
+	empty.Permissions, empty.RegistrationIDs = nil, nil
+	equal(t, "group with empty lists", got, empty)
+
+	g.Active, g.Permissions, g.RegistrationIDs = true, nil, []int64{3}
+	write(t, s, func(tx directory.Tx) error { return tx.UpdateGroup(ctx, &g) })
+	page, err := s.Groups(ctx, directory.Query{Filter: directory.Eq(directory.GroupID, g.ID), Limit: 10})
+	must(t, err)
+	equal(t, "updated group", page.Items, []directory.Group{g})
 }
 
 func testGroupNameUnique(t *testing.T, open Opener) {

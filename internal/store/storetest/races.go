@@ -48,12 +48,20 @@ func testConflictWithConcurrentWriter(t *testing.T, open Opener) {
 	g := createGroup(t, s, "g")
 	a := account("a", "a")
 	team := directory.Team{Name: "t", CodeName: "t"}
+	app, reg := appUser("app", "app-client"), registration("r")
 	write(t, s, func(tx directory.Tx) error {
 		if err := tx.CreateTeam(ctx, &team); err != nil {
 			return err
 		}
+		if err := tx.CreateUser(ctx, &app); err != nil {
+			return err
+		}
+		if err := tx.CreateAPIRegistration(ctx, &reg); err != nil {
+			return err
+		}
 		return tx.CreateAPIAccount(ctx, &a)
 	})
+	takenKey := directory.HashSecret("taken key")
 	for _, c := range []struct {
 		name          string
 		first, second func(tx directory.Tx) error
@@ -74,6 +82,18 @@ func testConflictWithConcurrentWriter(t *testing.T, open Opener) {
 			func(tx directory.Tx) error { v := a; v.Name = "TAKEN"; return tx.UpdateAPIAccount(ctx, &v) }, directory.FieldName},
 		{"client id", func(tx directory.Tx) error { v := account("other", "taken"); return tx.CreateAPIAccount(ctx, &v) },
 			func(tx directory.Tx) error { v := a; v.ClientID = "taken"; return tx.UpdateAPIAccount(ctx, &v) }, "client_id"},
+		{"user client id by update", func(tx directory.Tx) error { v := appUser("other app", "taken"); return tx.CreateUser(ctx, &v) },
+			func(tx directory.Tx) error { v := app; v.ClientID = "taken"; return tx.UpdateUser(ctx, &v) }, "client_id"},
+		{"user client id by create", func(tx directory.Tx) error { v := appUser("app 1", "new"); return tx.CreateUser(ctx, &v) },
+			func(tx directory.Tx) error { v := appUser("app 2", "new"); return tx.CreateUser(ctx, &v) }, "client_id"},
+		{"registration name", func(tx directory.Tx) error { v := registration("taken"); return tx.CreateAPIRegistration(ctx, &v) },
+			func(tx directory.Tx) error { v := reg; v.Name = "TAKEN"; return tx.UpdateAPIRegistration(ctx, &v) }, directory.FieldName},
+		{"registration key", func(tx directory.Tx) error {
+			v := registration("other registration")
+			v.KeyHash = takenKey
+			return tx.CreateAPIRegistration(ctx, &v)
+		},
+			func(tx directory.Tx) error { v := reg; v.KeyHash = takenKey; return tx.UpdateAPIRegistration(ctx, &v) }, "key_hash"},
 		{"member", func(tx directory.Tx) error {
 			m := directory.Member{GroupID: g.ID, SecurityProviderID: directory.LocalProviderID, GroupName: "ext"}
 			return tx.AddMember(ctx, &m)

@@ -45,6 +45,12 @@ type imported struct {
 	teamUser directory.TeamUser
 	account  directory.APIAccount
 	event    directory.Event
+
+	adProvider   directory.SecurityProvider
+	adUser       directory.User
+	appUser      directory.User
+	registration directory.APIRegistration
+	secret       directory.Secret
 }
 
 func importFixture(t *testing.T, s directory.Store) imported {
@@ -69,15 +75,40 @@ func importFixture(t *testing.T, s directory.Store) imported {
 	r.account.CreatedAt, r.account.UpdatedAt = at("2018-01-01T00:00:00Z"), at("2018-05-01T00:00:00Z")
 	r.event = directory.Event{ID: 300, At: at("2017-01-01T00:00:00Z"), Actor: "cli", Action: "user.create",
 		TargetType: "user", TargetID: 41, After: json.RawMessage(`{"Username":"imported"}`)}
+
+	r.adProvider = directory.SecurityProvider{ID: 6, Type: directory.ProviderLDAP, Name: "Corp AD", Enabled: true,
+		UserAuthentication: true, Priority: 4, Directory: &directory.DirectorySettings{Kind: directory.SourceActiveDirectory,
+			Domain: "corp.example.com", Host: "dc1.corp.example.com", Port: 389, BaseDN: "DC=corp,DC=example,DC=com",
+			AccountAttribute: "sAMAccountName", BindUser: "svc", BindPassword: "bind secret"}}
+	r.adUser = user("jdoe")
+	r.adUser.ID, r.adUser.Version, r.adUser.SecurityProviderID = 43, 2, r.adProvider.ID
+	r.adUser.Source, r.adUser.PasswordHash = directory.SourceActiveDirectory, ""
+	r.adUser.DomainName, r.adUser.DistinguishedName = "corp.example.com", "CN=John Doe,DC=corp,DC=example,DC=com"
+	r.adUser.CreatedAt, r.adUser.UpdatedAt = at("2021-03-01T00:00:00Z"), at("2021-03-02T00:00:00Z")
+	r.appUser = appUser("app", "6a0e2f0c-1b2c-4d3e-8f40-516273849506")
+	r.appUser.ID, r.appUser.Version, r.appUser.SecretGeneration, r.appUser.AccessPolicyID = 44, 5, 3, 2
+	r.appUser.CreatedAt, r.appUser.UpdatedAt = at("2021-04-01T00:00:00Z"), at("2021-04-02T00:00:00Z")
+	r.registration = registration("imported registration")
+	r.registration.ID, r.registration.Version, r.registration.IPAllow = 15, 4, []string{"192.0.2.0/24"}
+	r.registration.UserPasswordRequired = true
+	r.registration.CreatedAt, r.registration.UpdatedAt = at("2016-01-01T00:00:00Z"), at("2016-02-01T00:00:00Z")
+	r.group.Active, r.group.RegistrationIDs = false, []int64{r.registration.ID}
+	r.group.Permissions = []directory.GroupPermission{{PermissionID: directory.PermQuarantine, Level: directory.LevelReadWrite}}
+	r.secret = directory.Secret{ID: 21, Title: "imported secret", OwnerIDs: []int64{r.user.ID, r.appUser.ID},
+		CreatedAt: at("2015-01-01T00:00:00.000001Z")}
 	importRows(t, s, func(tx directory.ImportTx) error {
 		for _, err := range []func() error{
-			func() error { return tx.ImportSecurityProviders(ctx, []directory.SecurityProvider{r.provider}) },
-			func() error { return tx.ImportUsers(ctx, []directory.User{r.user}) },
+			func() error {
+				return tx.ImportSecurityProviders(ctx, []directory.SecurityProvider{r.provider, r.adProvider})
+			},
+			func() error { return tx.ImportUsers(ctx, []directory.User{r.user, r.adUser, r.appUser}) },
+			func() error { return tx.ImportAPIRegistrations(ctx, []directory.APIRegistration{r.registration}) },
 			func() error { return tx.ImportGroups(ctx, []directory.Group{r.group}) },
 			func() error { return tx.ImportMembers(ctx, []directory.Member{r.member}) },
 			func() error { return tx.ImportTeams(ctx, []directory.Team{r.team}) },
 			func() error { return tx.ImportTeamUsers(ctx, []directory.TeamUser{r.teamUser}) },
 			func() error { return tx.ImportAPIAccounts(ctx, []directory.APIAccount{r.account}) },
+			func() error { return tx.ImportSecrets(ctx, []directory.Secret{r.secret}) },
 			func() error { return tx.ImportEvents(ctx, []directory.Event{r.event}) },
 		} {
 			if err := err(); err != nil {
@@ -113,7 +144,20 @@ func testImportKeepsEveryColumn(t *testing.T, open Opener) {
 	if len(events.Items) == 1 {
 		got.event = events.Items[0]
 	}
+	got.adProvider, err = s.SecurityProvider(ctx, want.adProvider.ID)
+	must(t, err)
+	got.adUser, err = s.User(ctx, want.adUser.ID)
+	must(t, err)
+	got.appUser, err = s.User(ctx, want.appUser.ID)
+	must(t, err)
+	got.registration, err = s.APIRegistrationByKeyHash(ctx, want.registration.KeyHash)
+	must(t, err)
+	got.secret, err = s.Secret(ctx, want.secret.ID)
+	must(t, err)
 	equal(t, "imported rows", got, want)
+	n, err := s.SoleOwnedSecrets(ctx, want.user.ID)
+	must(t, err)
+	equal(t, "secrets solely owned", n, 0)
 }
 
 // testImportManyRows imports more rows than one statement takes, with
@@ -136,27 +180,31 @@ func testImportSetsIDMarks(t *testing.T, open Opener) {
 	s := openStore(t, open)
 	r := importFixture(t, s)
 	// Marks above the rows' ids win; below them, the ids do.
-	marks := directory.IDMarks{SecurityProvider: 2, User: 100, Group: 3, Member: 200, Team: 1, APIAccount: 50, Event: 1}
+	marks := directory.IDMarks{SecurityProvider: 2, User: 100, Group: 3, Member: 200, Team: 1, APIAccount: 50, Event: 1,
+		APIRegistration: 30, Secret: 2}
 	importRows(t, s, func(tx directory.ImportTx) error { return tx.SetIDMarks(ctx, marks) })
 	got, err := transfer(t, s).IDMarks(ctx)
 	must(t, err)
-	equal(t, "marks", got, directory.IDMarks{SecurityProvider: 4, User: 100, Group: 7, Member: 200, Team: 12,
-		APIAccount: 50, Event: 300})
+	equal(t, "marks", got, directory.IDMarks{SecurityProvider: 6, User: 100, Group: 7, Member: 200, Team: 12,
+		APIAccount: 50, Event: 300, APIRegistration: 30, Secret: 21})
 
 	u, g, team, a := user("next"), group("next"), directory.Team{Name: "next"}, account("next", "client-next")
 	p := directory.SecurityProvider{Type: directory.ProviderSAML, Name: "next"}
 	m := directory.Member{GroupID: r.group.ID, SecurityProviderID: 1, UserID: 0, GroupName: "x"}
 	e := directory.Event{Actor: "cli", Action: "x", TargetType: "user"}
+	reg, sec := registration("next"), directory.Secret{Title: "next", OwnerIDs: []int64{r.user.ID}}
 	write(t, s, func(tx directory.Tx) error {
 		for _, err := range []error{tx.CreateSecurityProvider(ctx, &p), tx.CreateUser(ctx, &u), tx.CreateGroup(ctx, &g),
-			tx.AddMember(ctx, &m), tx.CreateTeam(ctx, &team), tx.CreateAPIAccount(ctx, &a), tx.AppendEvent(ctx, &e)} {
+			tx.AddMember(ctx, &m), tx.CreateTeam(ctx, &team), tx.CreateAPIAccount(ctx, &a), tx.AppendEvent(ctx, &e),
+			tx.CreateAPIRegistration(ctx, &reg), tx.CreateSecret(ctx, &sec)} {
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	equal(t, "next ids", []int64{p.ID, u.ID, g.ID, m.ID, team.ID, a.ID, e.ID}, []int64{5, 101, 8, 201, 13, 51, 301})
+	equal(t, "next ids", []int64{p.ID, u.ID, g.ID, m.ID, team.ID, a.ID, e.ID, reg.ID, sec.ID},
+		[]int64{7, 101, 8, 201, 13, 51, 301, 31, 22})
 }
 
 func testIDMarksRememberDeletedRows(t *testing.T, open Opener) {
@@ -194,8 +242,12 @@ func testImportRefusesDanglingReferences(t *testing.T, open Opener) {
 
 func testClearEmptiesTheDirectory(t *testing.T, open Opener) {
 	s := openStore(t, open)
-	importFixture(t, s)
+	r := importFixture(t, s)
+	// A session would name a user id the next import may give another user.
+	must(t, s.CreateSession(ctx, &directory.Session{IDHash: sessionID("stale"), UserID: r.user.ID}))
 	importRows(t, s, func(tx directory.ImportTx) error { return tx.Clear(ctx) })
+	_, err := s.Session(ctx, sessionID("stale"))
+	wantKind(t, err, directory.KindNotFound)
 	for what, list := range map[string]func() (int, error){
 		"users":  func() (int, error) { p, err := s.Users(ctx, directory.Query{}); return p.Total, err },
 		"groups": func() (int, error) { p, err := s.Groups(ctx, directory.Query{}); return p.Total, err },
@@ -205,6 +257,11 @@ func testClearEmptiesTheDirectory(t *testing.T, open Opener) {
 			p, err := s.APIAccounts(ctx, directory.Query{})
 			return p.Total, err
 		},
+		"API registrations": func() (int, error) {
+			p, err := s.APIRegistrations(ctx, directory.Query{})
+			return p.Total, err
+		},
+		"secrets": func() (int, error) { p, err := s.Secrets(ctx, directory.Query{}); return p.Total, err },
 	} {
 		n, err := list()
 		must(t, err)
@@ -216,6 +273,9 @@ func testClearEmptiesTheDirectory(t *testing.T, open Opener) {
 	must(t, err)
 	equal(t, "providers left", ids(providers.Items), []int64{directory.LocalProviderID})
 	// The generators start over, as in a new directory.
+	marks, err := transfer(t, s).IDMarks(ctx)
+	must(t, err)
+	equal(t, "marks after Clear", marks, directory.IDMarks{SecurityProvider: 1})
 	u := createUsers(t, s, "first")[0]
 	equal(t, "first user id after Clear", u.ID, int64(1))
 }

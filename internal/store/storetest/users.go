@@ -11,6 +11,8 @@ var userCases = []testCase{
 	{"UserRoundTrip", testUserRoundTrip},
 	{"UserUpdate", testUserUpdate},
 	{"UsernameUnique", testUsernameUnique},
+	{"UserClientIDUnique", testUserClientIDUnique},
+	{"UserOptionalFieldsRoundTrip", testUserOptionalFieldsRoundTrip},
 	{"UserDeleteCascades", testUserDeleteCascades},
 	{"UserNotFound", testUserNotFound},
 }
@@ -29,6 +31,9 @@ func fullUser() directory.User {
 	u.LastLogin = directory.LastLogin{At: ptr(at("2024-01-02T03:04:05.000001Z")), AuthType: "saml",
 		ConfigName: "Okta", SAMLIdPURL: "https://idp.example.com/saml", SSOURL: "https://sso.example.com"}
 	u.ExternalID = "00u1abcd"
+	u.DomainName, u.DistinguishedName = "corp.example.com", "CN=Full User,OU=People,DC=corp,DC=example,DC=com"
+	u.ClientID, u.SecretHash, u.SecretGeneration = "0b5c6f3e-9d1a-4c4e-8f2b-7a6d5e4c3b2a", directory.HashSecret("s"), 4
+	u.AccessPolicyID = 12
 	u.Access = directory.DefaultAccess()
 	u.Access.AccessAllowed, u.Access.SessionIdleTimeout, u.Access.PrivateJumpItemRoleID = true, 3600, 7
 	return u
@@ -184,6 +189,92 @@ func testUserNotFound(t *testing.T, open Opener) {
 		return tx.UpdateUser(ctx, &u)
 	})
 	wantKind(t, err, directory.KindNotFound)
+}
+
+// testUserClientIDUnique checks that application users' client ids are
+// unique, exactly (another case is another id), and that the users without
+// one do not clash.
+func testUserClientIDUnique(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	a, b := appUser("app-a", "client-a"), appUser("app-b", "client-b")
+	write(t, s, func(tx directory.Tx) error {
+		if err := tx.CreateUser(ctx, &a); err != nil {
+			return err
+		}
+		return tx.CreateUser(ctx, &b)
+	})
+	createUsers(t, s, "plain-1", "plain-2") // neither has a client id
+	for _, c := range []struct {
+		user  directory.User
+		field string
+	}{
+		{appUser("app-new", "client-a"), "client_id"},
+		{appUser("APP-A", "client-new"), directory.FieldUsername},
+		{appUser("app-a", "client-a"), "client_id"},
+	} {
+		err := s.Write(ctx, func(tx directory.Tx) error { return tx.CreateUser(ctx, &c.user) })
+		wantConflict(t, err, c.field)
+	}
+	moved := b
+	moved.ClientID = "client-a"
+	err := s.Write(ctx, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &moved) })
+	wantConflict(t, err, "client_id")
+	renamed := b
+	renamed.Username = "App-A"
+	err = s.Write(ctx, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &renamed) })
+	wantConflict(t, err, directory.FieldUsername)
+	// A user keeps its own client id through an update; another case is
+	// another id; and a cleared one is free again.
+	b.SecretGeneration++
+	write(t, s, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &b) })
+	c := appUser("app-c", "CLIENT-A")
+	write(t, s, func(tx directory.Tx) error { return tx.CreateUser(ctx, &c) })
+	a.ClientID = ""
+	write(t, s, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &a) })
+	d := appUser("app-d", "client-a")
+	write(t, s, func(tx directory.Tx) error { return tx.CreateUser(ctx, &d) })
+	got, err := s.User(ctx, d.ID)
+	must(t, err)
+	equal(t, "user with a freed client id", got, d)
+}
+
+// testUserOptionalFieldsRoundTrip checks that the BeyondInsight fields read
+// back as written: an empty secret hash as nil, a directory user's domain
+// and DN, an application user's credentials.
+func testUserOptionalFieldsRoundTrip(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	app := appUser("app", "4f1c2d3e-0000-4000-8000-000000000001")
+	app.AccessPolicyID = 3
+	ad := user("jdoe")
+	ad.Source, ad.PasswordHash = directory.SourceActiveDirectory, ""
+	ad.DomainName, ad.DistinguishedName = "corp.example.com", "CN=John Doe,CN=Users,DC=corp,DC=example,DC=com"
+	empty := user("empty-hash")
+	empty.SecretHash = []byte{} // stored as no bytes, read back as nil
+	write(t, s, func(tx directory.Tx) error {
+		for _, u := range []*directory.User{&app, &ad, &empty} {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	empty.SecretHash = nil
+	for _, want := range []directory.User{app, ad, empty} {
+		got, err := s.User(ctx, want.ID)
+		must(t, err)
+		equal(t, want.Username, got, want)
+	}
+	// Recycling the secret and clearing the policy.
+	app.SecretHash, app.SecretGeneration, app.AccessPolicyID = directory.HashSecret("recycled"), 2, 0
+	write(t, s, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &app) })
+	got, err := s.User(ctx, app.ID)
+	must(t, err)
+	equal(t, "recycled application user", got, app)
+	app.SecretHash = nil
+	write(t, s, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &app) })
+	got, err = s.User(ctx, app.ID)
+	must(t, err)
+	equal(t, "application user without a secret", got, app)
 }
 
 func usernames(users []directory.User) []string {
