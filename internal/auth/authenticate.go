@@ -26,6 +26,10 @@ func (s *Service) Authenticate(r *http.Request) (Principal, RateStatus, error) {
 	if !ok {
 		return Principal{}, RateStatus{}, s.reject(r, "malformed or forged token")
 	}
+	if c.user {
+		// Application users' tokens open BeyondInsight sessions only.
+		return Principal{}, RateStatus{}, s.reject(r, "application user token")
+	}
 	now := s.cfg.Now()
 	if now.Unix() >= c.expiry {
 		return Principal{}, RateStatus{}, s.reject(r, "expired token")

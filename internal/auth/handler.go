@@ -34,43 +34,93 @@ func (s *Service) serveToken(w http.ResponseWriter, r *http.Request) {
 			message: "The token endpoint accepts only POST."})
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTokenBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeOAuthError(w, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request",
-				message: "The request body is too large."})
-			return
-		}
-		writeOAuthError(w, badRequest("The request body could not be read."))
-		return
-	}
-	req, oe := parseTokenRequest(r, body)
+	req, oe := readTokenRequest(w, r, oauthScope)
 	if oe != nil {
 		writeOAuthError(w, oe)
 		return
 	}
 	tok, ttl, err := s.IssueToken(r.Context(), req.clientID, req.clientSecret, Scope(req.scope), remoteAddr(r))
-	switch {
-	case errors.Is(err, ErrInvalidClient):
-		writeOAuthError(w, errClientAuth)
-		return
-	case errors.Is(err, ErrInvalidScope): // parseTokenRequest checked; kept for safety
-		writeOAuthError(w, &oauthError{status: http.StatusBadRequest, code: "invalid_scope", message: "The scope must be full_access or read_only."})
-		return
-	case err != nil:
-		s.log.ErrorContext(r.Context(), "auth: issuing a token failed", "err", err)
-		writeOAuthError(w, &oauthError{status: http.StatusInternalServerError, code: "server_error",
-			message: "The server could not issue a token."})
+	if s.tokenFailed(w, r, err) {
 		return
 	}
 	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(ttl.Seconds())})
+}
+
+// readTokenRequest reads and parses a token request's body, bounded.
+func readTokenRequest(w http.ResponseWriter, r *http.Request, checkScope func(string) *oauthError) (tokenRequest, *oauthError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTokenBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return tokenRequest{}, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request",
+				message: "The request body is too large."}
+		}
+		return tokenRequest{}, badRequest("The request body could not be read.")
+	}
+	return parseTokenRequest(r, body, checkScope)
+}
+
+// oauthScope accepts the scopes of /oauth2/token.
+func oauthScope(scope string) *oauthError {
+	if _, ok := parseScope(scope); !ok {
+		return &oauthError{status: http.StatusBadRequest, code: "invalid_scope", message: "The scope must be full_access or read_only."}
+	}
+	return nil
+}
+
+// insightScope accepts BeyondInsight's one scope, or none.
+func insightScope(scope string) *oauthError {
+	if scope != "" && scope != InsightScope {
+		return &oauthError{status: http.StatusBadRequest, code: "invalid_scope", message: "The scope must be publicapi."}
+	}
+	return nil
+}
+
+// tokenFailed answers a failed issue in OAuth's words and reports whether
+// it did.
+func (s *Service) tokenFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, ErrInvalidClient):
+		writeOAuthError(w, errClientAuth)
+	case errors.Is(err, ErrInvalidScope): // parseTokenRequest checked; kept for safety
+		writeOAuthError(w, &oauthError{status: http.StatusBadRequest, code: "invalid_scope", message: "The scope must be full_access or read_only."})
+	default:
+		s.log.ErrorContext(r.Context(), "auth: issuing a token failed", "err", err)
+		writeOAuthError(w, &oauthError{status: http.StatusInternalServerError, code: "server_error",
+			message: "The server could not issue a token."})
+	}
+	return true
+}
+
+// InsightScope is the one scope BeyondInsight's token endpoint grants.
+const InsightScope = "publicapi"
+
+// ServeInsightToken answers BeyondInsight's POST Auth/connect/token: the
+// same client-credentials grant for application users and API accounts,
+// in that API's response shape. The caller has checked the method.
+func (s *Service) ServeInsightToken(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	req, oe := readTokenRequest(w, r, insightScope)
+	if oe != nil {
+		writeOAuthError(w, oe)
+		return
+	}
+	tok, err := s.IssueInsightToken(r.Context(), req.clientID, req.clientSecret, remoteAddr(r))
+	if s.tokenFailed(w, r, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.cfg.TokenTTL.Seconds()),
+		Scope: InsightScope})
 }
 
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope,omitempty"`
 }
 
 type errorResponse struct {

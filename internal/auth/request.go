@@ -38,7 +38,7 @@ var tokenParams = [...]string{"grant_type", "client_id", "client_secret", "scope
 // parseTokenRequest reads the body (form-encoded, or JSON as some clients
 // send) and the client's credentials (HTTP Basic, or client_id and
 // client_secret parameters, but not both).
-func parseTokenRequest(r *http.Request, body []byte) (tokenRequest, *oauthError) {
+func parseTokenRequest(r *http.Request, body []byte, checkScope func(string) *oauthError) (tokenRequest, *oauthError) {
 	params, oe := parseBody(r.Header.Get("Content-Type"), body)
 	if oe != nil {
 		return tokenRequest{}, oe
@@ -66,9 +66,8 @@ func parseTokenRequest(r *http.Request, body []byte) (tokenRequest, *oauthError)
 		return tokenRequest{}, &oauthError{status: http.StatusBadRequest, code: "unsupported_grant_type",
 			message: "Only the client_credentials grant type is supported."}
 	}
-	if _, ok := parseScope(req.scope); !ok {
-		return tokenRequest{}, &oauthError{status: http.StatusBadRequest, code: "invalid_scope",
-			message: "The scope must be full_access or read_only."}
+	if oe := checkScope(req.scope); oe != nil {
+		return tokenRequest{}, oe
 	}
 	if req.clientID == "" {
 		return tokenRequest{}, errClientAuth

@@ -72,6 +72,7 @@ func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg
 	bgCtx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.bg.Go(func() { p.run(bgCtx) })
+	s.bg.Go(func() { s.sweepSessions(bgCtx) })
 	if shared != nil {
 		s.bg.Go(func() { shared.run(bgCtx) })
 	}

@@ -11,7 +11,9 @@ import (
 
 // A token is base64url (no padding) of a fixed 66-byte layout:
 //
-//	[0]      format version (1)
+//	[0]      format version: 1 for an API account's token, 2 for a
+//	         BeyondInsight application user's (account id is then the
+//	         user id, generation its secret generation, serial 0)
 //	[1:9]    account id            big-endian int64
 //	[9:17]   token generation      big-endian int64
 //	[17:25]  token serial          big-endian int64
@@ -23,10 +25,11 @@ import (
 // allocation; 66 bytes is a multiple of 3, so the encoding has exactly one
 // form (no padding bits that could vary).
 const (
-	tokenVersion = 1
-	payloadLen   = 34
-	rawTokenLen  = payloadLen + sha256.Size
-	tokenLen     = rawTokenLen / 3 * 4
+	tokenVersion     = 1
+	tokenVersionUser = 2
+	payloadLen       = 34
+	rawTokenLen      = payloadLen + sha256.Size
+	tokenLen         = rawTokenLen / 3 * 4
 )
 
 const (
@@ -36,6 +39,7 @@ const (
 
 // claims is what a token says; it is believed only after the MAC checks.
 type claims struct {
+	user                        bool // an application user's token (version 2)
 	account, generation, serial int64
 	scope                       Scope
 	expiry                      int64 // Unix seconds
@@ -78,6 +82,9 @@ func (s *signer) mint(c claims) string {
 	defer s.pool.Put(m)
 	p := m.raw[:payloadLen]
 	p[0] = tokenVersion
+	if c.user {
+		p[0] = tokenVersionUser
+	}
 	binary.BigEndian.PutUint64(p[1:], uint64(c.account))
 	binary.BigEndian.PutUint64(p[9:], uint64(c.generation))
 	binary.BigEndian.PutUint64(p[17:], uint64(c.serial))
@@ -100,7 +107,7 @@ func (s *signer) verify(tok string) (claims, bool) {
 	}
 	m := s.pool.Get().(*macState)
 	defer s.pool.Put(m)
-	if !decodeB64URL(m.raw[:], tok) || m.raw[0] != tokenVersion {
+	if !decodeB64URL(m.raw[:], tok) || (m.raw[0] != tokenVersion && m.raw[0] != tokenVersionUser) {
 		return claims{}, false
 	}
 	p := m.raw[:payloadLen]
@@ -110,6 +117,7 @@ func (s *signer) verify(tok string) (claims, bool) {
 		return claims{}, false
 	}
 	c := claims{
+		user:       p[0] == tokenVersionUser,
 		account:    int64(binary.BigEndian.Uint64(p[1:])),
 		generation: int64(binary.BigEndian.Uint64(p[9:])),
 		serial:     int64(binary.BigEndian.Uint64(p[17:])),

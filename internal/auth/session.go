@@ -1,0 +1,143 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"time"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+// A BeyondInsight session lasts while requests keep coming: it ends after
+// SessionIdle without one. LastSeen is written at most every
+// sessionTouchEvery, so a busy session costs a write every half minute, not
+// one per request, and may end up to that much before SessionIdle.
+const (
+	SessionIdle       = 20 * time.Minute
+	sessionTouchEvery = 30 * time.Second
+	sessionSweepEvery = time.Minute
+)
+
+// StartSession records a sign-in and returns the cookie value that carries
+// it: 32 random bytes, of which only the SHA-256 is stored.
+func (s *Service) StartSession(ctx context.Context, p Insight) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	cookie := base64.RawURLEncoding.EncodeToString(b)
+	now := s.cfg.Now()
+	sess := directory.Session{IDHash: directory.HashSecret(cookie), RegistrationID: p.RegistrationID, CreatedAt: now, LastSeen: now}
+	if p.Account != nil {
+		st, err := s.cache.byID(ctx, p.Account.AccountID)
+		if err != nil {
+			return "", err
+		}
+		sess.AccountID, sess.Generation = p.Account.AccountID, st.acct.TokenGeneration
+	} else {
+		sess.UserID, sess.Generation = p.User.ID, p.User.SecretGeneration
+	}
+	if err := s.store.CreateSession(ctx, &sess); err != nil {
+		return "", err
+	}
+	return cookie, nil
+}
+
+// Session returns who the session cookie signs in, checking again what
+// sign-in checked: a session ends when it has been idle too long, or when
+// its user is deleted, quarantined or disabled, its application secret
+// recycled, its registration deleted, or its API account disabled or its
+// secret rotated.
+func (s *Service) Session(ctx context.Context, cookie string) (Insight, error) {
+	hash := directory.HashSecret(cookie)
+	sess, err := s.store.Session(ctx, hash)
+	switch {
+	case directory.IsKind(err, directory.KindNotFound):
+		return Insight{}, ErrUnauthenticated
+	case err != nil:
+		return Insight{}, err
+	}
+	now := s.cfg.Now()
+	if now.Sub(sess.LastSeen) >= SessionIdle {
+		return Insight{}, s.endSession(ctx, hash)
+	}
+	p, err := s.sessionPrincipal(ctx, sess, now)
+	if err != nil {
+		if err == ErrUnauthenticated {
+			return Insight{}, s.endSession(ctx, hash)
+		}
+		return Insight{}, err
+	}
+	if now.Sub(sess.LastSeen) >= sessionTouchEvery {
+		if err := s.store.TouchSession(ctx, hash, now); err != nil {
+			return Insight{}, err
+		}
+	}
+	return p, nil
+}
+
+func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, now time.Time) (Insight, error) {
+	if sess.AccountID != 0 {
+		st, err := s.cache.byID(ctx, sess.AccountID)
+		if err != nil {
+			return Insight{}, err
+		}
+		a := &st.acct
+		if st.missing || !a.Enabled || a.TokenGeneration != sess.Generation {
+			return Insight{}, ErrUnauthenticated
+		}
+		p := Principal{AccountID: a.ID, Name: a.Name, Perms: a.Perms, Scope: ScopeFullAccess}
+		if _, ok := s.limit.take(a.ID, now); !ok {
+			return Insight{}, ErrRateLimited
+		}
+		return Insight{Account: &p, Grants: accountGrants(p)}, nil
+	}
+	u, err := s.dir.User(ctx, sess.UserID)
+	switch {
+	case directory.IsKind(err, directory.KindNotFound):
+		return Insight{}, ErrUnauthenticated
+	case err != nil:
+		return Insight{}, err
+	}
+	if userRefusal(&u) != "" || u.SecretGeneration != sess.Generation {
+		return Insight{}, ErrUnauthenticated
+	}
+	if sess.RegistrationID != 0 {
+		if _, err := s.dir.APIRegistration(ctx, sess.RegistrationID); directory.IsKind(err, directory.KindNotFound) {
+			return Insight{}, ErrUnauthenticated
+		} else if err != nil {
+			return Insight{}, err
+		}
+	}
+	return s.insightUser(ctx, u, sess.RegistrationID)
+}
+
+// EndSession signs the session out; an unknown cookie is not an error.
+func (s *Service) EndSession(ctx context.Context, cookie string) error {
+	return s.store.DeleteSession(ctx, directory.HashSecret(cookie))
+}
+
+func (s *Service) endSession(ctx context.Context, hash []byte) error {
+	if err := s.store.DeleteSession(ctx, hash); err != nil {
+		return err
+	}
+	return ErrUnauthenticated
+}
+
+// sweepSessions deletes idle sessions now and then, so that abandoned
+// sign-ins do not pile up.
+func (s *Service) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(sessionSweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.store.DeleteSessionsIdleSince(ctx, s.cfg.Now().Add(-SessionIdle)); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "auth: deleting idle sessions failed", "err", err)
+			}
+		}
+	}
+}
