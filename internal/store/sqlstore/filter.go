@@ -118,6 +118,17 @@ func (b *sqlBuf) compare(cols attrColumns, c directory.Compare) error {
 		return err
 	}
 	fold := folds(info)
+	if v, ok := c.Value.(string); ok && strings.IndexByte(v, 0) >= 0 {
+		// No stored string holds NUL (PostgreSQL cannot store one, and the
+		// directory refuses control characters), and PostgreSQL refuses it
+		// even as a parameter: the comparison is decided here.
+		if c.Op == directory.OpNe {
+			b.WriteString("1 = 1")
+		} else {
+			b.WriteString("1 = 0")
+		}
+		return nil
+	}
 	if c.Op == directory.OpSw {
 		b.prefix(col, fold, c.Value.(string))
 		return nil
@@ -152,6 +163,11 @@ func sameAttrEq(or directory.Or) bool {
 }
 
 func (b *sqlBuf) in(cols attrColumns, or directory.Or) error {
+	for _, x := range or {
+		if v, ok := x.(directory.Compare).Value.(string); ok && strings.IndexByte(v, 0) >= 0 {
+			return b.join(cols, " OR ", or) // compare decides each NUL value
+		}
+	}
 	col, info, err := cols.lookup(or[0].(directory.Compare).Attr)
 	if err != nil {
 		return err

@@ -255,6 +255,11 @@ func testFilterNonASCII(t *testing.T, open Opener) {
 		{cmp(directory.UserUsername, directory.OpCo, "本"), []string{"日本語"}},
 		{cmp(directory.UserUsername, directory.OpEw, "ë"), []string{"zoë"}},
 		{cmp(directory.UserUsername, directory.OpSw, "zo"), []string{"zoë", "ZOË"}},
+		// NUL matches nothing (PostgreSQL would refuse it as a parameter).
+		{directory.Eq(directory.UserUsername, "zo\x00ë"), nil},
+		{cmp(directory.UserUsername, directory.OpCo, "\x00"), nil},
+		{directory.Or{directory.Eq(directory.UserUsername, "zoë"), directory.Eq(directory.UserUsername, "\x00")}, []string{"zoë"}},
+		{directory.And{cmp(directory.UserUsername, directory.OpNe, "\x00"), directory.Eq(directory.UserUsername, "zoë")}, []string{"zoë"}},
 	} {
 		page, err := s.Users(ctx, directory.Query{Filter: c.filter, Limit: 10})
 		must(t, err)
