@@ -304,3 +304,19 @@ func (s *Service) QuarantineUser(ctx context.Context, id int64) (User, error) {
 	})
 	return u, err
 }
+
+// RecordSignIn notes a user's successful sign-in as its last login. It is
+// the user's own doing, not an administrator's change, so it is logged by
+// the sign-in, not audited as a directory change.
+func (s *Service) RecordSignIn(ctx context.Context, userID int64, login LastLogin) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		u, err := tx.User(ctx, userID)
+		if err != nil {
+			return err
+		}
+		at := tx.Now()
+		login.At = &at
+		u.LastLogin = login
+		return tx.UpdateUser(ctx, &u)
+	})
+}

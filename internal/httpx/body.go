@@ -54,6 +54,34 @@ func IsJSONType(contentType string) bool {
 // as an empty object, and its Content-Type is then not checked: a POST that
 // carries nothing has no type to get wrong.
 func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, error) {
+	body, err := readJSON(w, r, limit)
+	if err != nil || body == nil {
+		return map[string]json.RawMessage{}, err
+	}
+	return parseObject(body)
+}
+
+// ReadArray reads a request body that must be a single JSON array, with the
+// same checks as ReadObject, and returns it undecoded; nil when the body is
+// empty, which the caller may refuse or take as no items.
+func ReadArray(w http.ResponseWriter, r *http.Request, limit int64) (json.RawMessage, error) {
+	body, err := readJSON(w, r, limit)
+	if err != nil || body == nil {
+		return nil, err
+	}
+	body = bytes.TrimSpace(body)
+	if body[0] != '[' || !json.Valid(body) {
+		return nil, malformed("The request body must be a JSON array.")
+	}
+	if depth(body) >= maxDepth {
+		return nil, malformed("The request body is nested too deeply.")
+	}
+	return body, nil
+}
+
+// readJSON reads a bounded body of a JSON type in valid UTF-8; nil when
+// it is empty.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	tooLarge := &BodyError{Status: http.StatusRequestEntityTooLarge, Msg: "The request body is too large."}
 	if r.ContentLength > limit {
 		return nil, tooLarge
@@ -67,7 +95,7 @@ func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string
 		return nil, malformed("The request body could not be read.")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return map[string]json.RawMessage{}, nil
+		return nil, nil
 	}
 	if !IsJSONType(r.Header.Get("Content-Type")) {
 		return nil, &BodyError{Status: http.StatusUnsupportedMediaType, Msg: "The request body must be sent as application/json."}
@@ -75,7 +103,7 @@ func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string
 	if !utf8.Valid(body) {
 		return nil, malformed("The request body is not valid UTF-8.")
 	}
-	return parseObject(body)
+	return body, nil
 }
 
 func parseObject(body []byte) (map[string]json.RawMessage, error) {

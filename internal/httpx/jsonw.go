@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -11,7 +12,12 @@ import (
 // order a face writes them, so that a response has the documented field
 // order and costs no per-request type inspection. Separators are inferred
 // from the last byte written.
-type JSON struct{ b []byte }
+type JSON struct {
+	b []byte
+	// prev is the last byte written before the buffer was last drained,
+	// so that separators still follow from what came before.
+	prev byte
+}
 
 var jsonPool = sync.Pool{New: func() any { return &JSON{b: make([]byte, 0, 4096)} }}
 
@@ -25,8 +31,19 @@ func (j *JSON) Release() {
 	if cap(j.b) > 64<<10 {
 		return
 	}
-	j.b = j.b[:0]
+	j.b, j.prev = j.b[:0], 0
 	jsonPool.Put(j)
+}
+
+// Drain writes what has been written so far to w and empties the buffer,
+// so that a long list can be sent a page at a time.
+func (j *JSON) Drain(w io.Writer) error {
+	if len(j.b) == 0 {
+		return nil
+	}
+	_, err := w.Write(j.b)
+	j.prev, j.b = j.b[len(j.b)-1], j.b[:0]
+	return err
 }
 
 // Bytes returns what has been written.
@@ -35,10 +52,12 @@ func (j *JSON) Bytes() []byte { return j.b }
 // sep writes a comma unless the next item is the first of its container or
 // follows a key.
 func (j *JSON) sep() {
+	c := j.prev
 	if n := len(j.b); n > 0 {
-		if c := j.b[n-1]; c != '{' && c != '[' && c != ':' {
-			j.b = append(j.b, ',')
-		}
+		c = j.b[n-1]
+	}
+	if c != 0 && c != '{' && c != '[' && c != ':' {
+		j.b = append(j.b, ',')
 	}
 }
 
@@ -86,6 +105,22 @@ func (j *JSON) Strings(k string, v []string) {
 	}
 	j.b = append(j.b, ']')
 }
+
+// Ints writes an array of integers member.
+func (j *JSON) Ints(k string, v []int64) {
+	j.key(k)
+	j.b = append(j.b, '[')
+	for i, n := range v {
+		if i > 0 {
+			j.b = append(j.b, ',')
+		}
+		j.b = strconv.AppendInt(j.b, n, 10)
+	}
+	j.b = append(j.b, ']')
+}
+
+// StringValue writes a bare string: the whole document, or an array element.
+func (j *JSON) StringValue(v string) { j.sep(); j.b = appendString(j.b, v) }
 
 // Int writes an integer member.
 func (j *JSON) Int(k string, v int64) { j.key(k); j.b = strconv.AppendInt(j.b, v, 10) }

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/api/insight"
 	"github.com/gatehouse/gatehouse/internal/api/pra"
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/ldapdir"
 )
 
 // Config is everything the server needs besides its store. Flags and
@@ -21,6 +23,9 @@ type Config struct {
 	Argon2    directory.Argon2Params
 	PublicURL string // absolute base for Link and Location headers; empty: from the request
 	Logger    *slog.Logger
+	// Directories looks up Active Directory and LDAP users; nil uses LDAP
+	// with the system's trusted certificates.
+	Directories directory.AccountFinder
 }
 
 // Server is a running directory with its API faces.
@@ -42,7 +47,10 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	if cfg.Auth.Logger == nil {
 		cfg.Auth.Logger = cfg.Logger
 	}
-	dir := directory.NewService(store, directory.NewHasher(cfg.Argon2))
+	if cfg.Directories == nil {
+		cfg.Directories = &ldapdir.Finder{}
+	}
+	dir := directory.NewService(store, directory.NewHasher(cfg.Argon2), directory.WithAccountFinder(cfg.Directories))
 	authn, err := auth.New(ctx, store, dir, cfg.Auth)
 	if err != nil {
 		return nil, err
@@ -53,7 +61,17 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
-	s.handler = withMiddleware(mux, cfg.Logger)
+	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger})
+	// BeyondInsight matches paths in any case, which ServeMux patterns
+	// cannot, so its prefix is tested before the mux.
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if insight.Matches(r.URL.Path) {
+			bi.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	s.handler = withMiddleware(root, cfg.Logger)
 	return s, nil
 }
 
