@@ -23,7 +23,9 @@ func commands() []command {
 		{"serve", "run the server", runServe},
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"api-account", "manage API accounts: create, list, rotate-secret, disable, enable", runAPIAccount},
+		{"api-registration", "manage BeyondInsight API registrations (PS-Auth keys): create, list, rotate-key, delete", runAPIRegistration},
 		{"user", "manage users, including administrators: create, list", runUser},
+		{"directory", "configure Active Directory and LDAP directories with bind credentials: add, list", runDirectory},
 		{"export", "write the directory as JSON lines, to move it to another database", runExport},
 		{"import", "load an export into a new, empty database, keeping every id", runImport},
 		{"version", "print the version", runVersion},
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: gatehouse <command> [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'gatehouse <command> -h' for a command's flags.")
 }
