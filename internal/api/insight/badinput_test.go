@@ -111,6 +111,8 @@ func TestBadInput(t *testing.T) {
 		{"UserName a number", user(map[string]any{"UserName": 5}), "UserName must be a string"},
 		{"several wrong", `{"UserName":5,"FirstName":true,"EmailAddress":["a"]}`,
 			"EmailAddress must be a string; FirstName must be a string; Password field is required; UserName must be a string"},
+		{"missing and invalid together", `{"UserName":"bob","EmailAddress":"not an address","Password":"x"}`,
+			"EmailAddress must be a valid email address; FirstName field is required; Password must be at least 8 characters"},
 		{"UserType a number", `{"UserType":5}`, "UserType must be a string"},
 		{"UserType unknown", user(map[string]any{"UserType": "Robot"}), "UserType must be one of BeyondInsight, ActiveDirectory, LdapDirectory or Application"},
 		{"UserType empty", user(map[string]any{"UserType": ""}), "UserType must be one of BeyondInsight, ActiveDirectory, LdapDirectory or Application"},

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/httpx"
 )
 
@@ -43,6 +44,16 @@ func (c *call) id(name string) (int64, error) {
 type schema struct {
 	s     *httpx.Schema
 	names map[string]string // lower case → wire name
+	// rules, when set, are the directory's rules for the fields that
+	// decoded: they run alongside type and presence errors, so that one
+	// 400 names every invalid field, not only the first kind found.
+	rules func(body) directory.Problems
+}
+
+// withRules sets the schema's directory rules.
+func (s *schema) withRules(rules func(body) directory.Problems) *schema {
+	s.rules = rules
+	return s
 }
 
 func newSchema(fields ...httpx.Field) *schema {
@@ -113,7 +124,19 @@ func (c *call) body(s *schema, required ...string) (body, map[string]json.RawMes
 		}
 	}
 	if len(v.Problems) > 0 {
-		return body{}, nil, badRequest(fieldMessage(v.Problems, func(f string) string { return s.names[f] }))
+		if s.rules != nil {
+			for field, msgs := range s.rules(body{v: v}) {
+				if k := strings.ToLower(wireName(field)); v.Problems[k] == nil {
+					v.Problems[k] = msgs
+				}
+			}
+		}
+		return body{}, nil, badRequest(fieldMessage(v.Problems, func(f string) string {
+			if n, ok := s.names[f]; ok {
+				return n
+			}
+			return wireName(f)
+		}))
 	}
 	return body{v: v}, obj, nil
 }

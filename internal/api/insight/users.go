@@ -66,7 +66,7 @@ var (
 		httpx.Field{Name: "LastName", Kind: httpx.String},
 		httpx.Field{Name: "EmailAddress", Kind: httpx.String},
 		httpx.Field{Name: "Password", Kind: httpx.String},
-	)
+	).withRules(func(b body) directory.Problems { return localChange(b).Validate() })
 	activeDirectoryUserBody = newSchema(
 		httpx.Field{Name: "UserName", Kind: httpx.String},
 		httpx.Field{Name: "ForestName", Kind: httpx.String},
@@ -87,7 +87,7 @@ var (
 	applicationUserBody = newSchema(
 		httpx.Field{Name: "UserName", Kind: httpx.String},
 		httpx.Field{Name: "AccessPolicyID", Kind: httpx.Int, Min: 1, Max: directory.MaxID},
-	)
+	).withRules(func(b body) directory.Problems { return applicationChange(b).Validate() })
 )
 
 // The four user types, as UserType names them (in any case).
