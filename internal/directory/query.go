@@ -71,6 +71,10 @@ const (
 type AttrInfo struct {
 	Type      AttrType
 	CaseExact bool
+	// Membership attributes are not columns but a relation: "the group has
+	// the user as a direct member" (GroupMember) and its converse
+	// (UserGroup). They take eq and ne, and pr (any member at all).
+	Membership bool
 }
 
 // User attributes.
@@ -91,6 +95,8 @@ const (
 	UserUpdatedAt          Attr = "user.updated_at"
 	UserClientID           Attr = "user.client_id"
 	UserDomainName         Attr = "user.domain_name"
+	// UserGroup eq G: the user is a direct member of group G.
+	UserGroup Attr = "user.group"
 )
 
 // Group attributes.
@@ -101,6 +107,8 @@ const (
 	GroupSource     Attr = "group.source"
 	GroupCreatedAt  Attr = "group.created_at"
 	GroupUpdatedAt  Attr = "group.updated_at"
+	// GroupMember eq U: user U is a direct member of the group.
+	GroupMember Attr = "group.member"
 )
 
 // Team, API account and event attributes.
@@ -142,6 +150,8 @@ var Attrs = map[Attr]AttrInfo{
 	UserUpdatedAt:          {Type: TypeTime},
 	UserClientID:           {Type: TypeString, CaseExact: true},
 	UserDomainName:         {Type: TypeString},
+	UserGroup:              {Type: TypeInt, Membership: true},
+	GroupMember:            {Type: TypeInt, Membership: true},
 	GroupID:                {Type: TypeInt},
 	GroupName:              {Type: TypeString},
 	GroupExternalID:        {Type: TypeString, CaseExact: true},
@@ -234,6 +244,9 @@ func CheckExpr(e Expr) error {
 		}
 		if !typeOK {
 			return fmt.Errorf("attribute %q does not take a %T", x.Attr, x.Value)
+		}
+		if info.Membership && x.Op != OpEq && x.Op != OpNe {
+			return fmt.Errorf("attribute %q takes only eq and ne", x.Attr)
 		}
 		switch x.Op {
 		case OpEq, OpNe, OpGt, OpGe, OpLt, OpLe:

@@ -55,6 +55,8 @@ const (
 	FieldGroupType              = "group_type"
 	FieldPermissions            = "permissions"
 	FieldRegistrationIDs        = "application_registration_ids"
+	FieldGroupMemberships       = "group_memberships"
+	FieldMembers                = "members"
 )
 
 // Messages are phrased to follow the field's wire name ("The username " +

@@ -22,6 +22,12 @@ func (s *Service) Groups(ctx context.Context, q Query) (Page[Group], error) {
 
 // CreateGroup adds a group; names are unique regardless of case.
 func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
+	return s.createGroup(ctx, in, nil)
+}
+
+// createGroup validates and stores a new group; after, when given, does
+// what must commit with it.
+func (s *Service) createGroup(ctx context.Context, in NewGroup, after func(Tx, *Group) error) (Group, error) {
 	p := in.GroupChange.Validate()
 	if !in.Name.Present || in.Name.Value == "" {
 		p[FieldName] = []string{MsgRequired}
@@ -34,7 +40,7 @@ func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
 	if g.Source == "" {
 		g.Source = SourceLocal
 	}
-	if g.SecurityProviderID == 0 {
+	if g.SecurityProviderID == 0 && g.Source == SourceLocal {
 		g.SecurityProviderID = LocalProviderID
 	}
 	in.GroupChange.apply(&g)
@@ -42,8 +48,19 @@ func (s *Service) CreateGroup(ctx context.Context, in NewGroup) (Group, error) {
 		if err := checkRegistrations(ctx, tx, g.RegistrationIDs); err != nil {
 			return nil, err
 		}
+		if g.SecurityProviderID == 0 {
+			var err error
+			if g.SecurityProviderID, err = ensureProvider(ctx, tx, g.Source); err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.CreateGroup(ctx, &g); err != nil {
 			return nil, err
+		}
+		if after != nil {
+			if err := after(tx, &g); err != nil {
+				return nil, err
+			}
 		}
 		return &Event{Action: "group.create", TargetType: "group", TargetID: g.ID, After: audit(&g)}, nil
 	})

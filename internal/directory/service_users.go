@@ -65,7 +65,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser, prepare, after fun
 	if in.Source == "" {
 		in.Source = SourceLocal
 	}
-	if in.SecurityProviderID == 0 {
+	if in.SecurityProviderID == 0 && (in.Source == SourceLocal || in.Source == SourceApplication) {
 		in.SecurityProviderID = LocalProviderID
 	}
 	if in.Password.Present && in.Source != SourceLocal {
@@ -95,6 +95,12 @@ func (s *Service) createUser(ctx context.Context, in NewUser, prepare, after fun
 	err = s.write(ctx, func(tx Tx) (*Event, error) {
 		if prepare != nil {
 			if err := prepare(tx, &u); err != nil {
+				return nil, err
+			}
+		}
+		if u.SecurityProviderID == 0 {
+			var err error
+			if u.SecurityProviderID, err = ensureProvider(ctx, tx, u.Source); err != nil {
 				return nil, err
 			}
 		}
@@ -149,6 +155,13 @@ func truncateRunes(s string, n int) string {
 // UpdateUser applies a change to a user. ifVersion, when not 0, must match
 // the stored version.
 func (s *Service) UpdateUser(ctx context.Context, id int64, c UserChange, ifVersion int64) (User, error) {
+	return s.UpdateUserAndGroups(ctx, id, c, Set[[]int64]{}, ifVersion)
+}
+
+// UpdateUserAndGroups is UpdateUser that, when groups is present, also
+// makes the user a direct member of exactly those groups, in the same
+// transaction: a full replace of the user (public v3 PUT).
+func (s *Service) UpdateUserAndGroups(ctx context.Context, id int64, c UserChange, groups Set[[]int64], ifVersion int64) (User, error) {
 	if err := c.Validate().Err(); err != nil {
 		return User{}, err
 	}
@@ -192,6 +205,11 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, c UserChange, ifVers
 		}
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return nil, err
+		}
+		if groups.Present {
+			if err := setUserGroups(ctx, tx, &u, groups.Value); err != nil {
+				return nil, err
+			}
 		}
 		return &Event{Action: "user.update", TargetType: "user", TargetID: id, Before: audit(&before), After: audit(&u)}, nil
 	})

@@ -53,6 +53,8 @@ type User struct {
 	SecretHash       []byte `json:"-"`
 	SecretGeneration int64
 	AccessPolicyID   int64
+	// Profile is what an identity provider sent beyond the fields above.
+	Profile Profile
 	// Access is the effective permission set, recalculated from the user's
 	// group policies when the user is provisioned (as PRA does), not on
 	// every membership change.
@@ -90,6 +92,7 @@ type UserChange struct {
 	PasswordResetNextLogin Set[bool]
 	ExternalID             Set[string]
 	AccessPolicyID         Set[int64]
+	Profile                Set[Profile]
 }
 
 // DefaultLocale is the locale of a user created without one.
@@ -111,6 +114,7 @@ func (c UserChange) apply(u *User) {
 	c.PasswordResetNextLogin.apply(&u.PasswordResetNextLogin)
 	c.ExternalID.apply(&u.ExternalID)
 	c.AccessPolicyID.apply(&u.AccessPolicyID)
+	c.Profile.apply(&u.Profile)
 	if u.PasswordExpiration != nil {
 		t := u.PasswordExpiration.UTC().Truncate(time.Second)
 		u.PasswordExpiration = &t
@@ -155,6 +159,9 @@ func (c UserChange) Validate() Problems {
 	}
 	if c.AccessPolicyID.Present && (c.AccessPolicyID.Value < 0 || c.AccessPolicyID.Value > MaxID) {
 		p.Add(FieldAccessPolicyID, "must be between 1 and 2147483647")
+	}
+	if c.Profile.Present {
+		c.Profile.Value.validate(p)
 	}
 	if c.FailedLogins.Present && c.FailedLogins.Value != 0 {
 		p.Add(FieldFailedLogins, "may only be set to 0")
