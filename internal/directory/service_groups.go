@@ -69,31 +69,7 @@ func (s *Service) createGroup(ctx context.Context, in NewGroup, after func(Tx, *
 
 // UpdateGroup applies a change to a group.
 func (s *Service) UpdateGroup(ctx context.Context, id int64, c GroupChange, ifVersion int64) (Group, error) {
-	if err := c.Validate().Err(); err != nil {
-		return Group{}, err
-	}
-	var g Group
-	err := s.write(ctx, func(tx Tx) (*Event, error) {
-		var err error
-		if g, err = tx.Group(ctx, id); err != nil {
-			return nil, err
-		}
-		if err := checkVersion(ifVersion, g.Version); err != nil {
-			return nil, err
-		}
-		before := g
-		c.apply(&g)
-		if c.RegistrationIDs.Present {
-			if err := checkRegistrations(ctx, tx, g.RegistrationIDs); err != nil {
-				return nil, err
-			}
-		}
-		if err := tx.UpdateGroup(ctx, &g); err != nil {
-			return nil, err
-		}
-		return &Event{Action: "group.update", TargetType: "group", TargetID: id, Before: audit(&before), After: audit(&g)}, nil
-	})
-	return g, err
+	return s.UpdateGroupAndMembers(ctx, id, c, MembersChange{}, ifVersion)
 }
 
 // DeleteGroup removes a group and its memberships.

@@ -147,14 +147,14 @@ func (s *Service) UpdateGroupAndMembers(ctx context.Context, id int64, c GroupCh
 		if err := tx.UpdateGroup(ctx, &g); err != nil {
 			return nil, err
 		}
-		after := struct {
-			Group   *Group
-			Members *MembersChange `json:",omitempty"`
-		}{Group: &g}
+		ev := &Event{Action: "group.update", TargetType: "group", TargetID: id, Before: audit(&before), After: audit(&g)}
 		if !m.empty() {
-			after.Members = &m
+			ev.Action, ev.After = "group.update_members", audit(&struct {
+				Group   *Group
+				Members *MembersChange
+			}{&g, &m})
 		}
-		return &Event{Action: "group.update", TargetType: "group", TargetID: id, Before: audit(&before), After: audit(&after)}, nil
+		return ev, nil
 	})
 	return g, err
 }

@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -46,17 +47,21 @@ func (c *call) param(name string) (string, bool, error) {
 	return "", false, badRequest("The query parameter " + name + " may be given only once.")
 }
 
-func (a *api) getUser(c *call) error {
+// answerUser runs fn on the user the path names and answers with the user
+// fn returns.
+func (c *call) answerUser(fn func(context.Context, int64) (directory.User, error)) error {
 	id, err := c.id("id")
 	if err != nil {
 		return err
 	}
-	u, err := a.dir.User(c.ctx(), id)
+	u, err := fn(c.ctx(), id)
 	if err != nil {
 		return err
 	}
 	return c.respond(http.StatusOK, func(j *httpx.JSON) { writeUser(j, &u, "") })
 }
+
+func (a *api) getUser(c *call) error { return c.answerUser(a.dir.User) }
 
 var (
 	userTypeSchema = newSchema(httpx.Field{Name: "UserType", Kind: httpx.String})
@@ -254,17 +259,7 @@ func (a *api) deleteUser(c *call) error {
 	return c.ok()
 }
 
-func (a *api) quarantineUser(c *call) error {
-	id, err := c.id("id")
-	if err != nil {
-		return err
-	}
-	u, err := a.dir.QuarantineUser(c.ctx(), id)
-	if err != nil {
-		return err
-	}
-	return c.respond(http.StatusOK, func(j *httpx.JSON) { writeUser(j, &u, "") })
-}
+func (a *api) quarantineUser(c *call) error { return c.answerUser(a.dir.QuarantineUser) }
 
 // recycleSecret is POST Users/{id}/RecycleClientSecret: the answer is the
 // new secret, as a JSON string.
