@@ -139,6 +139,7 @@ func (c GroupChange) Validate() Problems {
 	}
 	if c.ExternalID.Present {
 		checkLen(p, FieldExternalID, c.ExternalID.Value, 0, MaxExternalID)
+		checkText(p, FieldExternalID, c.ExternalID.Value)
 	}
 	if c.AccessStatus.Present {
 		switch c.AccessStatus.Value {

@@ -122,6 +122,14 @@ func checkText(p Problems, field, s string) {
 	}
 }
 
+// checkNoNUL refuses NUL, which PostgreSQL cannot store in text, for
+// fields that may span lines.
+func checkNoNUL(p Problems, field, s string) {
+	if strings.IndexByte(s, 0) >= 0 {
+		p.Add(field, "may not contain NUL characters")
+	}
+}
+
 // checkEmail accepts a bare addr-spec (no display name, no angle brackets).
 func checkEmail(p Problems, field, s string) {
 	if s == "" {

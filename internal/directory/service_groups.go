@@ -74,12 +74,28 @@ func (s *Service) UpdateGroup(ctx context.Context, id int64, c GroupChange, ifVe
 
 // DeleteGroup removes a group and its memberships.
 func (s *Service) DeleteGroup(ctx context.Context, id int64) error {
+	return s.DeleteGroupIf(ctx, id, 0)
+}
+
+// DeleteGroupIf is DeleteGroup when the group's version is ifVersion (0:
+// any).
+func (s *Service) DeleteGroupIf(ctx context.Context, id, ifVersion int64) error {
 	return s.write(ctx, func(tx Tx) (*Event, error) {
 		g, err := tx.Group(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		if err := checkVersion(ifVersion, g.Version); err != nil {
+			return nil, err
+		}
+		members, err := memberUserIDs(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
 		if err := tx.DeleteGroup(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := touchUsers(ctx, tx, members); err != nil {
 			return nil, err
 		}
 		return &Event{Action: "group.delete", TargetType: "group", TargetID: id, Before: audit(&g)}, nil
@@ -115,6 +131,11 @@ func (s *Service) CopyGroup(ctx context.Context, id int64, name string) (Group, 
 				m.ID, m.GroupID = 0, g.ID
 				if err := tx.AddMember(ctx, &m); err != nil {
 					return nil, err
+				}
+				if m.UserID != 0 {
+					if err := touchUser(ctx, tx, m.UserID); err != nil {
+						return nil, err
+					}
 				}
 			}
 			if len(members.Items) < provisionBatch {
@@ -185,6 +206,14 @@ func (s *Service) AddMember(ctx context.Context, groupID int64, in MemberInput) 
 		if err := tx.AddMember(ctx, &m); err != nil {
 			return nil, err
 		}
+		if err := touchGroup(ctx, tx, groupID); err != nil {
+			return nil, err
+		}
+		if m.UserID != 0 {
+			if err := touchUser(ctx, tx, m.UserID); err != nil {
+				return nil, err
+			}
+		}
 		return &Event{Action: "group.member.add", TargetType: "group", TargetID: groupID, After: audit(&m)}, nil
 	})
 	return m, err
@@ -202,6 +231,14 @@ func (s *Service) RemoveMember(ctx context.Context, groupID, memberID int64) err
 		}
 		if err := tx.RemoveMember(ctx, groupID, memberID); err != nil {
 			return nil, err
+		}
+		if err := touchGroup(ctx, tx, groupID); err != nil {
+			return nil, err
+		}
+		if m.UserID != 0 {
+			if err := touchUser(ctx, tx, m.UserID); err != nil {
+				return nil, err
+			}
 		}
 		return &Event{Action: "group.member.remove", TargetType: "group", TargetID: groupID, Before: audit(&m)}, nil
 	})
@@ -238,6 +275,12 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, groupID, userID int64
 			return nil, NotFound("membership")
 		}
 		if err := tx.RemoveUserMember(ctx, groupID, userID); err != nil {
+			return nil, err
+		}
+		if err := touchGroup(ctx, tx, groupID); err != nil {
+			return nil, err
+		}
+		if err := touchUser(ctx, tx, userID); err != nil {
 			return nil, err
 		}
 		return &Event{Action: "group.member.remove", TargetType: "group", TargetID: groupID,

@@ -58,21 +58,24 @@ func setUserGroups(ctx context.Context, tx Tx, u *User, groups []int64) error {
 	if err != nil {
 		return err
 	}
+	var changed []int64
 	for _, gid := range current[u.ID] {
 		if !slices.Contains(groups, gid) {
 			if err := tx.RemoveUserMember(ctx, gid, u.ID); err != nil {
 				return err
 			}
+			changed = append(changed, gid)
 		}
 	}
 	for _, gid := range groups {
-		if !slices.Contains(current[u.ID], gid) {
+		if !slices.Contains(current[u.ID], gid) && !slices.Contains(changed, gid) {
 			if err := addUserMember(ctx, tx, gid, u); err != nil {
 				return err
 			}
+			changed = append(changed, gid)
 		}
 	}
-	return nil
+	return touchGroups(ctx, tx, changed)
 }
 
 func checkGroups(ctx context.Context, tx Tx, ids []int64) error {
@@ -209,7 +212,7 @@ func changeMembers(ctx context.Context, tx Tx, groupID int64, m MembersChange) e
 			return err
 		}
 	}
-	return nil
+	return touchUsers(ctx, tx, append(remove, add...))
 }
 
 // memberUserIDs lists the group's direct user members, a batch at a time.

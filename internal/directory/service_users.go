@@ -1,6 +1,9 @@
 package directory
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // NewUser is what creating a user takes.
 type NewUser struct {
@@ -46,7 +49,10 @@ func (s *Service) CreateUserInGroup(ctx context.Context, groupID int64, in NewUs
 		return nil
 	}
 	join := func(tx Tx, u *User) error {
-		return tx.AddMember(ctx, &Member{GroupID: groupID, SecurityProviderID: u.SecurityProviderID, UserID: u.ID})
+		if err := tx.AddMember(ctx, &Member{GroupID: groupID, SecurityProviderID: u.SecurityProviderID, UserID: u.ID}); err != nil {
+			return err
+		}
+		return touchGroup(ctx, tx, groupID)
 	}
 	return s.createUser(ctx, in, check, join)
 }
@@ -219,9 +225,17 @@ func (s *Service) UpdateUserAndGroups(ctx context.Context, id int64, c UserChang
 // DeleteUser removes a user, its memberships and its share in the secrets
 // it co-owns. A user who is the only owner of a secret is kept.
 func (s *Service) DeleteUser(ctx context.Context, id int64) error {
+	return s.DeleteUserIf(ctx, id, 0)
+}
+
+// DeleteUserIf is DeleteUser when the user's version is ifVersion (0: any).
+func (s *Service) DeleteUserIf(ctx context.Context, id, ifVersion int64) error {
 	return s.write(ctx, func(tx Tx) (*Event, error) {
 		u, err := tx.User(ctx, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := checkVersion(ifVersion, u.Version); err != nil {
 			return nil, err
 		}
 		if u.Admin && !mayChangeAdmin(ctx) {
@@ -233,11 +247,25 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) error {
 			return nil, &Error{Kind: KindConflict, Message: "The user is the only owner of " + plural(n, "secret") +
 				"; give each another owner before deleting the user."}
 		}
+		groups, err := tx.UserGroupIDs(ctx, []int64{id})
+		if err != nil {
+			return nil, err
+		}
 		if err := tx.DeleteUser(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := touchGroups(ctx, tx, groups[id]); err != nil {
 			return nil, err
 		}
 		return &Event{Action: "user.delete", TargetType: "user", TargetID: id, Before: audit(&u)}, nil
 	})
+}
+
+// UserGroupIDs returns, for each of the users, the ids of the groups it is
+// a direct member of, in one query: lists show memberships without a query
+// per user.
+func (s *Service) UserGroupIDs(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
+	return s.store.UserGroupIDs(ctx, userIDs)
 }
 
 // UserGroups lists the groups a user is a direct member of.
@@ -288,6 +316,12 @@ func (s *Service) ChangeUserGroups(ctx context.Context, userID int64, added, rem
 			if err := tx.RemoveUserMember(ctx, gid, userID); err != nil {
 				return nil, err
 			}
+		}
+		if err := touchGroups(ctx, tx, append(slices.Clone(added), removed...)); err != nil {
+			return nil, err
+		}
+		if err := touchUser(ctx, tx, userID); err != nil {
+			return nil, err
 		}
 		return &Event{Action: "user.group_policies.change", TargetType: "user", TargetID: userID,
 			After: audit(&struct{ Added, Removed []int64 }{added, removed})}, nil

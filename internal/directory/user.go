@@ -153,9 +153,11 @@ func (c UserChange) Validate() Problems {
 	}
 	if c.PublicKey.Present {
 		checkLen(p, FieldPublicKey, c.PublicKey.Value, 0, MaxPublicKey)
+		checkNoNUL(p, FieldPublicKey, c.PublicKey.Value) // PEM keys span lines
 	}
 	if c.ExternalID.Present {
 		checkLen(p, FieldExternalID, c.ExternalID.Value, 0, MaxExternalID)
+		checkText(p, FieldExternalID, c.ExternalID.Value)
 	}
 	if c.AccessPolicyID.Present && (c.AccessPolicyID.Value < 0 || c.AccessPolicyID.Value > MaxID) {
 		p.Add(FieldAccessPolicyID, "must be between 1 and 2147483647")
