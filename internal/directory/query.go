@@ -201,27 +201,85 @@ type Page[T any] struct {
 // MaxPageSize is the largest page any face may ask a Store for.
 const MaxPageSize = 1000
 
+// Limits on a filter's size, which a client controls. Membership tests
+// compile to subqueries that PostgreSQL plans as joins: the planning time
+// grows steeply with their number (50 take 0.4 s, 300 over a minute), so
+// they are few; the whole filter is bounded too.
+const (
+	MaxMembershipTests = 20
+	MaxFilterTests     = 1000
+)
+
+// CheckFilterSize refuses a filter with more tests than the limits allow,
+// as a KindInvalid error on the field "filter", so that a face can tell
+// its client.
+func CheckFilterSize(e Expr) error {
+	tests, memberships := countTests(e)
+	switch {
+	case memberships > MaxMembershipTests:
+		return Problems{"filter": {"may test group membership at most " + itoa(MaxMembershipTests) + " times"}}.Err()
+	case tests > MaxFilterTests:
+		return Problems{"filter": {"may hold at most " + itoa(MaxFilterTests) + " comparisons"}}.Err()
+	}
+	return nil
+}
+
+func countTests(e Expr) (tests, memberships int) {
+	var list []Expr
+	switch x := e.(type) {
+	case And:
+		list = x
+	case Or:
+		list = x
+	case Not:
+		return countTests(x.X)
+	case Compare:
+		if Attrs[x.Attr].Membership {
+			return 1, 1
+		}
+		return 1, 0
+	case Present:
+		if Attrs[x.Attr].Membership {
+			return 1, 1
+		}
+		return 1, 0
+	}
+	for _, y := range list {
+		t, m := countTests(y)
+		tests, memberships = tests+t, memberships+m
+	}
+	return tests, memberships
+}
+
 // CheckExpr verifies that every attribute in e exists and that each value
-// has the attribute's type. Stores call it before compiling, so that a face's
-// mistake is an error, never a wrong query.
+// has the attribute's type, and that e is within the size limits. Stores
+// call it before compiling, so that a face's mistake is an error, never a
+// wrong query.
 func CheckExpr(e Expr) error {
+	if err := CheckFilterSize(e); err != nil {
+		return err
+	}
+	return checkExpr(e)
+}
+
+func checkExpr(e Expr) error {
 	switch x := e.(type) {
 	case nil:
 		return nil
 	case And:
 		for _, y := range x {
-			if err := CheckExpr(y); err != nil {
+			if err := checkExpr(y); err != nil {
 				return err
 			}
 		}
 	case Or:
 		for _, y := range x {
-			if err := CheckExpr(y); err != nil {
+			if err := checkExpr(y); err != nil {
 				return err
 			}
 		}
 	case Not:
-		return CheckExpr(x.X)
+		return checkExpr(x.X)
 	case Present:
 		if _, ok := Attrs[x.Attr]; !ok {
 			return fmt.Errorf("unknown attribute %q", x.Attr)

@@ -163,9 +163,10 @@ func (s *Service) UpdateGroupAndMembers(ctx context.Context, id int64, c GroupCh
 }
 
 // changeMembers applies m to the group's direct user members. Every user
-// named must exist.
+// it adds must exist; removing one that does not (deleted meanwhile, and
+// so no member any more) is not an error.
 func changeMembers(ctx context.Context, tx Tx, groupID int64, m MembersChange) error {
-	named := append(append(slices.Clone(m.Replace.Value), m.Add...), m.Remove...)
+	named := append(slices.Clone(m.Replace.Value), m.Add...)
 	users := make(map[int64]*User, len(named))
 	p := Problems{}
 	for _, id := range named {

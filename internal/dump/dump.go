@@ -22,10 +22,12 @@ import (
 // from MinVersion to Version and refuses others. Version 2 added the
 // BeyondInsight data: the new fields of users, groups and providers, API
 // registrations and secrets; a version 1 dump has none of them, and its
-// groups are active.
+// groups are active. Version 3 added users' profiles; the users of an
+// earlier dump have none (the zero profile). An older gatehouse refuses a
+// newer dump by its version rather than drop what it cannot keep.
 const (
 	Format     = "gatehouse-export"
-	Version    = 2
+	Version    = 3
 	MinVersion = 1
 )
 

@@ -49,6 +49,10 @@ func TestImportRefusesBrokenDumps(t *testing.T) {
 	secret := index(t, lines, `"type":"secret"`)
 	registration := index(t, lines, `"type":"api_registration"`)
 	group := index(t, lines, `"type":"group"`)
+	alice := index(t, lines, `"username":"alice"`)
+	withProfile := func(field string) []string {
+		return with(lines, alice, strings.Replace(lines[alice], `"profile":{`, `"profile":{`+field+`,`, 1))
+	}
 	last := len(lines) - 1
 	at := func(i int) string { return "line " + strconv.Itoa(i+1) }
 	for _, c := range []struct {
@@ -83,6 +87,10 @@ func TestImportRefusesBrokenDumps(t *testing.T) {
 		{"directory of a non-ldap provider", with(lines, 1, strings.Replace(lines[1], `"directory":null`,
 			`"directory":{"kind":"ldap","domain":"","host":"h","port":0,"use_ssl":false,"base_dn":"","account_attribute":"uid","bind_user":""}`, 1)),
 			`line 2: security provider 1: provider_type "local" is not one of ["ldap"]`},
+		{"unknown profile field", withProfile(`"colour":"red"`), at(alice) + `: user record: json: unknown field "colour"`},
+		{"NUL in a profile", withProfile(`"honorific_suffix":"a\u0000b"`), at(alice) + ": user 1: profile may not contain NUL characters"},
+		{"long profile", withProfile(`"honorific_suffix":"` + strings.Repeat("x", directory.MaxProfileText+1) + `"`),
+			at(alice) + ": user 1: profile " + directory.MsgMaxLen(directory.MaxProfileText)},
 		{"cut short", lines[:last], "the dump ends without its \"end\" record: it was cut short"},
 		{"wrong counts", with(lines, last, strings.Replace(lines[last], `"member":4`, `"member":5`, 1)),
 			"line " + strconv.Itoa(last+1) + ": the end record counts 5 member records, but the dump has 4"},

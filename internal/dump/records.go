@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -164,6 +165,9 @@ type userRecord struct {
 	SecretHash        []byte `json:"secret_hash,omitempty"`
 	SecretGeneration  int64  `json:"secret_generation"`
 	AccessPolicyID    int64  `json:"access_policy_id"`
+	// Profile is absent from dumps before version 3, which is the zero
+	// profile, as the migration that added it gave every user.
+	Profile profileRecord `json:"profile"`
 }
 
 func fromUser(u directory.User, withCredentials bool) userRecord {
@@ -171,7 +175,8 @@ func fromUser(u directory.User, withCredentials bool) userRecord {
 		u.Quarantined, u.Admin, u.Source, u.SecurityProviderID, u.PasswordHash, u.PublicKey, u.Locale,
 		u.TwoFactorRequired, u.FailedLogins, u.PasswordExpiration, u.PasswordResetNextLogin,
 		lastLogin(u.LastLogin), u.ExternalID, u.Access, u.CreatedAt, u.UpdatedAt, u.Version,
-		u.DomainName, u.DistinguishedName, u.ClientID, u.SecretHash, u.SecretGeneration, u.AccessPolicyID}
+		u.DomainName, u.DistinguishedName, u.ClientID, u.SecretHash, u.SecretGeneration, u.AccessPolicyID,
+		fromProfile(u.Profile)}
 	if !withCredentials {
 		r.PasswordHash, r.SecretHash = "", nil
 	}
@@ -187,7 +192,8 @@ func (r *userRecord) user() directory.User {
 		PasswordResetNextLogin: r.PasswordResetNextLogin, LastLogin: directory.LastLogin(r.LastLogin),
 		ExternalID: r.ExternalID, Access: r.Access, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
 		DomainName: r.DomainName, DistinguishedName: r.DistinguishedName, ClientID: r.ClientID,
-		SecretHash: r.SecretHash, SecretGeneration: r.SecretGeneration, AccessPolicyID: r.AccessPolicyID}
+		SecretHash: r.SecretHash, SecretGeneration: r.SecretGeneration, AccessPolicyID: r.AccessPolicyID,
+		Profile: r.Profile.profile()}
 }
 
 func (r *userRecord) what() string { return fmt.Sprintf("user %d", r.ID) }
@@ -195,10 +201,103 @@ func (r *userRecord) what() string { return fmt.Sprintf("user %d", r.ID) }
 func (r *userRecord) check() error {
 	return firstErr(positive("id", r.ID), oneOf("source", r.Source, directory.SourceLocal, directory.SourceLDAP,
 		directory.SourceActiveDirectory, directory.SourceSAML, directory.SourceSCIM, directory.SourceApplication),
-		hashLength("secret_hash", r.SecretHash))
+		hashLength("secret_hash", r.SecretHash), r.Profile.check())
 }
 
 func (r *userRecord) refs() []ref { return []ref{{TypeSecurityProvider, r.SecurityProviderID}} }
+
+// profileRecord is directory.Profile. Its empty fields are left out, as an
+// empty list is: the store reads an empty list back as none.
+type profileRecord struct {
+	NameFormatted     string           `json:"name_formatted,omitempty"`
+	MiddleName        string           `json:"middle_name,omitempty"`
+	HonorificPrefix   string           `json:"honorific_prefix,omitempty"`
+	HonorificSuffix   string           `json:"honorific_suffix,omitempty"`
+	NickName          string           `json:"nick_name,omitempty"`
+	ProfileURL        string           `json:"profile_url,omitempty"`
+	Title             string           `json:"title,omitempty"`
+	UserType          string           `json:"user_type,omitempty"`
+	PreferredLanguage string           `json:"preferred_language,omitempty"`
+	Timezone          string           `json:"timezone,omitempty"`
+	Emails            []contactRecord  `json:"emails,omitempty"`
+	PhoneNumbers      []contactRecord  `json:"phone_numbers,omitempty"`
+	Addresses         []addressRecord  `json:"addresses,omitempty"`
+	Enterprise        enterpriseRecord `json:"enterprise,omitzero"`
+}
+
+// contactRecord, addressRecord and enterpriseRecord have the fields of
+// directory.Contact, Address and Enterprise, so that each converts to the
+// other (and stops compiling when they part).
+type contactRecord struct {
+	Value   string `json:"value"`
+	Type    string `json:"type,omitempty"`
+	Display string `json:"display,omitempty"`
+	Primary bool   `json:"primary,omitempty"`
+}
+
+type addressRecord struct {
+	Formatted     string `json:"formatted,omitempty"`
+	StreetAddress string `json:"street_address,omitempty"`
+	Locality      string `json:"locality,omitempty"`
+	Region        string `json:"region,omitempty"`
+	PostalCode    string `json:"postal_code,omitempty"`
+	Country       string `json:"country,omitempty"`
+	Type          string `json:"type,omitempty"`
+	Primary       bool   `json:"primary,omitempty"`
+}
+
+type enterpriseRecord struct {
+	EmployeeNumber     string `json:"employee_number,omitempty"`
+	CostCenter         string `json:"cost_center,omitempty"`
+	Organization       string `json:"organization,omitempty"`
+	Division           string `json:"division,omitempty"`
+	Department         string `json:"department,omitempty"`
+	ManagerID          string `json:"manager_id,omitempty"`
+	ManagerDisplayName string `json:"manager_display_name,omitempty"`
+}
+
+func fromProfile(p directory.Profile) profileRecord {
+	return profileRecord{NameFormatted: p.NameFormatted, MiddleName: p.MiddleName, HonorificPrefix: p.HonorificPrefix,
+		HonorificSuffix: p.HonorificSuffix, NickName: p.NickName, ProfileURL: p.ProfileURL, Title: p.Title,
+		UserType: p.UserType, PreferredLanguage: p.PreferredLanguage, Timezone: p.Timezone,
+		Emails:       convertAll(p.Emails, func(c directory.Contact) contactRecord { return contactRecord(c) }),
+		PhoneNumbers: convertAll(p.PhoneNumbers, func(c directory.Contact) contactRecord { return contactRecord(c) }),
+		Addresses:    convertAll(p.Addresses, func(a directory.Address) addressRecord { return addressRecord(a) }),
+		Enterprise:   enterpriseRecord(p.Enterprise)}
+}
+
+// profile reads empty lists as nil, as the store does.
+func (r *profileRecord) profile() directory.Profile {
+	return directory.Profile{NameFormatted: r.NameFormatted, MiddleName: r.MiddleName, HonorificPrefix: r.HonorificPrefix,
+		HonorificSuffix: r.HonorificSuffix, NickName: r.NickName, ProfileURL: r.ProfileURL, Title: r.Title,
+		UserType: r.UserType, PreferredLanguage: r.PreferredLanguage, Timezone: r.Timezone,
+		Emails:       convertAll(r.Emails, func(c contactRecord) directory.Contact { return directory.Contact(c) }),
+		PhoneNumbers: convertAll(r.PhoneNumbers, func(c contactRecord) directory.Contact { return directory.Contact(c) }),
+		Addresses:    convertAll(r.Addresses, func(a addressRecord) directory.Address { return directory.Address(a) }),
+		Enterprise:   directory.Enterprise(r.Enterprise)}
+}
+
+// check refuses a profile the directory would not take (too long, too
+// many items, NUL): a dump cannot make a user row unbounded either.
+func (r *profileRecord) check() error {
+	p := directory.UserChange{Profile: directory.To(r.profile())}.Validate()
+	if msgs := p[directory.FieldProfile]; len(msgs) > 0 {
+		return fmt.Errorf("profile %s", strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// convertAll converts every item of a list, an empty one to nil.
+func convertAll[T, R any](in []T, conv func(T) R) []R {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]R, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}
 
 type groupRecord struct {
 	Type               string                   `json:"type"`

@@ -20,6 +20,60 @@ func (c attrColumns) lookup(a directory.Attr) (string, directory.AttrInfo, error
 	return col, directory.Attrs[a], nil
 }
 
+// sortColumn is lookup for an ORDER BY key: a membership attribute is a
+// relation, not a value a row has, so nothing sorts by it.
+func (c attrColumns) sortColumn(a directory.Attr) (string, directory.AttrInfo, error) {
+	col, info, err := c.lookup(a)
+	if err == nil && info.Membership {
+		err = fmt.Errorf("sqlstore: attribute %q is a membership, which cannot sort a list", a)
+	}
+	return col, info, err
+}
+
+// memberships says how each membership attribute relates a list's row to
+// the members table: its column in attrColumns is the row's id, which
+// members.row holds, and the compared value is an id members.other holds.
+// Both directions have an index that starts with row and goes on with
+// other: (user_id, group_id) and, for user members, the unique
+// (group_id, user_id).
+var memberships = map[directory.Attr]struct{ row, other string }{
+	directory.UserGroup:   {row: "user_id", other: "group_id"},
+	directory.GroupMember: {row: "group_id", other: "user_id"},
+}
+
+// membership writes a membership attribute's test as a correlated
+// subquery: eq is EXISTS a members row that links the row to the value,
+// ne is NOT EXISTS one, and pr (c.Op empty) is EXISTS any user member (for
+// a group) or any group (for a user). EXISTS is TRUE or FALSE, never NULL,
+// so a NOT around it is its exact complement, as around a column's test.
+func (b *sqlBuf) membership(col string, c directory.Compare) error {
+	rel, ok := memberships[c.Attr]
+	if !ok {
+		return fmt.Errorf("sqlstore: membership attribute %q has no relation", c.Attr)
+	}
+	switch c.Op {
+	case directory.OpEq, "":
+	case directory.OpNe:
+		b.WriteString("NOT ")
+	default:
+		return fmt.Errorf("sqlstore: membership attribute %q takes only eq, ne and pr, not %s", c.Attr, c.Op)
+	}
+	b.WriteString("EXISTS (SELECT 1 FROM members mm WHERE mm.")
+	b.WriteString(rel.row)
+	b.WriteString(" = ")
+	b.WriteString(col)
+	b.WriteString(" AND mm.")
+	b.WriteString(rel.other)
+	if c.Op == "" {
+		b.WriteString(" IS NOT NULL)")
+		return nil
+	}
+	b.WriteString(" = ")
+	b.bind(c.Value)
+	b.WriteByte(')')
+	return nil
+}
+
 // folds reports whether an attribute compares case-insensitively: the
 // column through lower(), as its index does, and the value through
 // foldASCII.
@@ -84,6 +138,9 @@ func (b *sqlBuf) filter(cols attrColumns, e directory.Expr) error {
 		if err != nil {
 			return err
 		}
+		if info.Membership {
+			return b.membership(col, directory.Compare{Attr: x.Attr})
+		}
 		b.WriteString(col)
 		if info.Type == directory.TypeString {
 			b.WriteString(" <> ''")
@@ -98,7 +155,27 @@ func (b *sqlBuf) filter(cols attrColumns, e directory.Expr) error {
 	return nil
 }
 
+// maxFlat is the most operands join writes as one flat list. SQLite
+// parses a OR b OR c ... into a tree as deep as the list is long and
+// refuses one deeper than 1000, which a long Or that is no IN list (one of
+// memberships, or of several attributes) would reach; a longer list is
+// split in halves, nested, as deep as the logarithm of its length.
+const maxFlat = 64
+
 func (b *sqlBuf) join(cols attrColumns, op string, xs []directory.Expr) error {
+	if len(xs) > maxFlat {
+		half := len(xs) / 2
+		b.WriteByte('(')
+		if err := b.join(cols, op, xs[:half]); err != nil {
+			return err
+		}
+		b.WriteString(op)
+		if err := b.join(cols, op, xs[half:]); err != nil {
+			return err
+		}
+		b.WriteByte(')')
+		return nil
+	}
 	b.WriteByte('(')
 	for i, x := range xs {
 		if i > 0 {
@@ -116,6 +193,9 @@ func (b *sqlBuf) compare(cols attrColumns, c directory.Compare) error {
 	col, info, err := cols.lookup(c.Attr)
 	if err != nil {
 		return err
+	}
+	if info.Membership {
+		return b.membership(col, c)
 	}
 	fold := folds(info)
 	if v, ok := c.Value.(string); ok && strings.IndexByte(v, 0) >= 0 {
@@ -146,11 +226,13 @@ func (b *sqlBuf) compare(cols attrColumns, c directory.Compare) error {
 	return nil
 }
 
-// sameAttrEq reports whether an Or only tests one attribute for equality,
-// which compiles to IN: the provisioning batches send hundreds of ids so.
+// sameAttrEq reports whether an Or only tests one column attribute for
+// equality, which compiles to IN: the provisioning batches send hundreds
+// of ids so. A membership attribute has no column to test with IN; its Or
+// stays an OR of subqueries.
 func sameAttrEq(or directory.Or) bool {
 	first, ok := or[0].(directory.Compare)
-	if !ok || len(or) < 2 {
+	if !ok || len(or) < 2 || directory.Attrs[first.Attr].Membership {
 		return false
 	}
 	for _, x := range or {
@@ -251,7 +333,7 @@ func (b *sqlBuf) prefix(col string, fold bool, p string) {
 func (b *sqlBuf) orderBy(cols attrColumns, keys []directory.SortKey, id string) error {
 	b.WriteString(" ORDER BY ")
 	for _, k := range keys {
-		col, info, err := cols.lookup(k.Attr)
+		col, info, err := cols.sortColumn(k.Attr)
 		if err != nil {
 			return err
 		}

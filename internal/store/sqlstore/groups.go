@@ -20,6 +20,7 @@ var groupAttrs = attrColumns{
 	directory.GroupSource:     "g.source",
 	directory.GroupCreatedAt:  "g.created_at",
 	directory.GroupUpdatedAt:  "g.updated_at",
+	directory.GroupMember:     "g.id", // a membership: see memberships
 }
 
 var (

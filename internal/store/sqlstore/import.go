@@ -30,7 +30,7 @@ type IDGenerators interface {
 
 // bulkRows is how many rows one import statement inserts. A hundred cut
 // the round trips to PostgreSQL, which bound an import there, eightfold;
-// even users' 28 columns stay far below the parameters a statement may
+// even users' 35 columns stay far below the parameters a statement may
 // have (32766 in SQLite, 65535 in PostgreSQL).
 const bulkRows = 100
 

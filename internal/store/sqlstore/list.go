@@ -32,7 +32,7 @@ func list[T any](ctx context.Context, r reader, sp *listSpec, scope int64, q dir
 		return page, err
 	}
 	for _, k := range q.Sort {
-		if _, _, err := sp.attrs.lookup(k.Attr); err != nil {
+		if _, _, err := sp.attrs.sortColumn(k.Attr); err != nil {
 			return page, err
 		}
 	}

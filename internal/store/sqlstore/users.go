@@ -13,7 +13,8 @@ var userFields = []string{"username", "first_name", "last_name", "display_name",
 	"public_key", "locale", "two_factor_required", "failed_logins", "password_expiration",
 	"password_reset_next_login", "last_login_at", "last_login_auth_type", "last_login_config_name",
 	"last_login_saml_idp_url", "last_login_sso_url", "external_id", "access",
-	"domain_name", "distinguished_name", "client_id", "secret_hash", "secret_generation", "access_policy_id"}
+	"domain_name", "distinguished_name", "client_id", "secret_hash", "secret_generation", "access_policy_id",
+	"profile"}
 
 // userCols is the select list scanUser reads.
 var userCols = "u.id, " + qualify("u", userFields) + ", u.created_at, u.updated_at, u.version"
@@ -35,6 +36,7 @@ var userAttrs = attrColumns{
 	directory.UserUpdatedAt:          "u.updated_at",
 	directory.UserClientID:           "u.client_id",
 	directory.UserDomainName:         "u.domain_name",
+	directory.UserGroup:              "u.id", // a membership: see memberships
 }
 
 var (
@@ -68,13 +70,15 @@ func userValues(u *directory.User, extra int) []any {
 		u.PublicKey, u.Locale, u.TwoFactorRequired, int64(u.FailedLogins), nullMicros(u.PasswordExpiration),
 		u.PasswordResetNextLogin, nullMicros(u.LastLogin.At), u.LastLogin.AuthType, u.LastLogin.ConfigName,
 		u.LastLogin.SAMLIdPURL, u.LastLogin.SSOURL, u.ExternalID, jsonText(u.Access),
-		u.DomainName, u.DistinguishedName, u.ClientID, hash, u.SecretGeneration, u.AccessPolicyID)
+		u.DomainName, u.DistinguishedName, u.ClientID, hash, u.SecretGeneration, u.AccessPolicyID,
+		profileText(&u.Profile))
 }
 
 func scanUser(sc scanner) (directory.User, error) {
 	var (
 		u                 directory.User
 		source, access    string
+		profile           string
 		failed            int64
 		pwExpiry, lastAt  sql.NullInt64
 		created, modified int64
@@ -85,7 +89,7 @@ func scanUser(sc scanner) (directory.User, error) {
 		&u.PasswordResetNextLogin, &lastAt, &u.LastLogin.AuthType, &u.LastLogin.ConfigName,
 		&u.LastLogin.SAMLIdPURL, &u.LastLogin.SSOURL, &u.ExternalID, &access,
 		&u.DomainName, &u.DistinguishedName, &u.ClientID, &u.SecretHash, &u.SecretGeneration, &u.AccessPolicyID,
-		&created, &modified, &u.Version)
+		&profile, &created, &modified, &u.Version)
 	if err != nil {
 		return u, err
 	}
@@ -94,6 +98,9 @@ func scanUser(sc scanner) (directory.User, error) {
 	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(modified)
 	if len(u.SecretHash) == 0 {
 		u.SecretHash = nil
+	}
+	if u.Profile, err = decodeProfile(profile); err != nil {
+		return u, err
 	}
 	u.Access, err = decodeAccess(access)
 	return u, err

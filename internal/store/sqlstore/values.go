@@ -82,6 +82,24 @@ func jsonList[T any](v []T) string {
 	return jsonText(v)
 }
 
+// profileText encodes a user's profile for its JSON text column. Every
+// field of directory.Profile is omitted when empty, so the zero profile is
+// {} (the column's default, which rows from before profiles have), and an
+// empty list is stored as no list at all: decodeProfile reads it back as
+// nil, as the scanners read every empty JSON list.
+func profileText(p *directory.Profile) string { return jsonText(p) }
+
+// decodeProfile reads a profile column; {}, by far the commonest value, is
+// the zero profile without decoding.
+func decodeProfile(s string) (directory.Profile, error) {
+	var p directory.Profile
+	if s == "{}" {
+		return p, nil
+	}
+	err := json.Unmarshal([]byte(s), &p)
+	return p, err
+}
+
 // accessCache keeps decoded access settings by their JSON text. Users share
 // a handful of distinct settings blocks (their policies'), and decoding one
 // costs more than the rest of a point read.

@@ -63,6 +63,7 @@ func importFixture(t *testing.T, s directory.Store) imported {
 	r.user.CreatedAt, r.user.UpdatedAt = at("2021-01-02T03:04:05.000006Z"), at("2022-01-02T03:04:05.5Z")
 	r.user.LastLogin = directory.LastLogin{At: ptr(at("2022-02-03T04:05:06Z")), AuthType: "ldap", ConfigName: "corp"}
 	r.user.PasswordExpiration, r.user.FailedLogins, r.user.Access.AccessAllowed = ptr(at("2030-01-01T00:00:00Z")), 2, true
+	r.user.Profile = fullProfile()
 	r.group = group("imported group")
 	r.group.ID, r.group.Version, r.group.CreatedAt, r.group.UpdatedAt = 7, 3, at("2020-01-01T00:00:00Z"), at("2020-06-01T00:00:00Z")
 	r.member = directory.Member{ID: 90, GroupID: 7, SecurityProviderID: r.provider.ID, UserID: r.user.ID, CreatedAt: at("2020-07-01T00:00:00Z")}

@@ -30,7 +30,8 @@ VALUES (5, 'Old group', '', 'local', 1, '', 'not_defined', '{}', 1000000, 200000
 // CheckBeforeBeyondInsight checks that the rows of BeforeBeyondInsight got
 // the defaults migration 0003 promises: groups active with no permissions
 // or registrations, users with none of the new fields, providers without
-// directory settings.
+// directory settings; and those of the migrations after it: users with the
+// zero profile (0004).
 func CheckBeforeBeyondInsight(t *testing.T, s directory.Store) {
 	t.Helper()
 	u, err := s.User(ctx, 7)
@@ -53,6 +54,12 @@ func CheckBeforeBeyondInsight(t *testing.T, s directory.Store) {
 	n, err := s.SoleOwnedSecrets(ctx, 7)
 	must(t, err)
 	equal(t, "secrets of the old user", n, 1)
+	// The old user takes a profile, and gives it back.
+	u.Profile = fullProfile()
+	write(t, s, func(tx directory.Tx) error { return tx.UpdateUser(ctx, &u) })
+	got, err := s.User(ctx, 7)
+	must(t, err)
+	equal(t, "old user with a profile", got, u)
 }
 
 // ScriptsBefore returns the migrations/*.sql scripts of an adapter's

@@ -36,6 +36,7 @@ func fullUser() directory.User {
 	u.AccessPolicyID = 12
 	u.Access = directory.DefaultAccess()
 	u.Access.AccessAllowed, u.Access.SessionIdleTimeout, u.Access.PrivateJumpItemRoleID = true, 3600, 7
+	u.Profile = fullProfile()
 	return u
 }
 
