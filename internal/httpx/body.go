@@ -15,9 +15,11 @@ import (
 const DefaultMaxBody int64 = 1 << 20
 
 // maxDepth bounds the nesting of a body (the object itself counts as 1).
-// Gatehouse's bodies nest at most twice (an object holding an array), so a
-// deeper body is an attack or a mistake either way.
-const maxDepth = 8
+// The deepest real body is a SCIM bulk request holding a PATCH of the
+// enterprise manager (bulk, operations, operation, data, operations,
+// operation, value, extension, manager: nine levels), so anything much
+// deeper is an attack or a mistake either way.
+const maxDepth = 12
 
 // BodyError is a body refused before any field is read. Status is 413
 // (too large), 415 (not JSON by its Content-Type) or 400 (not one valid JSON
