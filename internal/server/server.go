@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/api/insight"
 	"github.com/gatehouse/gatehouse/internal/api/pra"
 	"github.com/gatehouse/gatehouse/internal/api/public"
+	"github.com/gatehouse/gatehouse/internal/api/scim"
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/ldapdir"
@@ -62,6 +63,7 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
+	scim.Register(mux, scim.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
 	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
 	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger})
 	// BeyondInsight matches paths in any case, which ServeMux patterns
