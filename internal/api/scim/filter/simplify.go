@@ -22,53 +22,37 @@ func decided(b bool) directory.Expr {
 }
 
 func and(xs ...directory.Expr) directory.Expr {
-	var out directory.And
-	for _, x := range xs {
-		switch {
-		case isNone(x):
-			return matchNone
-		case isAll(x):
-		default:
-			if a, ok := x.(directory.And); ok {
-				for _, y := range a {
-					out = appendNew(out, y)
-				}
-			} else {
-				out = appendNew(out, x)
-			}
-		}
-	}
-	if len(out) == 1 {
-		return out[0]
-	}
-	if out == nil {
-		return matchAll
-	}
-	return out
+	return flatten[directory.And](xs, matchAll, matchNone, isNone)
+}
+func or(xs ...directory.Expr) directory.Expr {
+	return flatten[directory.Or](xs, matchNone, matchAll, isAll)
 }
 
-func or(xs ...directory.Expr) directory.Expr {
-	var out directory.Or
+// flatten flattens xs into one And or Or (S), dropping its unit (TRUE for And,
+// FALSE for Or), answering zero when an operand decides the whole, and
+// leaving out repeated tests.
+func flatten[S interface {
+	~[]directory.Expr
+	directory.Expr
+}](xs []directory.Expr, unit, zero directory.Expr, isZero func(directory.Expr) bool) directory.Expr {
+	var out S
 	for _, x := range xs {
-		switch {
-		case isAll(x):
-			return matchAll
-		case isNone(x):
-		default:
-			if o, ok := x.(directory.Or); ok {
-				for _, y := range o {
-					out = appendNew(out, y)
-				}
-			} else {
-				out = appendNew(out, x)
-			}
+		if isZero(x) {
+			return zero
 		}
+		if inner, ok := x.(S); ok {
+			for _, y := range inner {
+				out = appendNew(out, y)
+			}
+			continue
+		}
+		out = appendNew(out, x)
 	}
-	if len(out) == 1 {
+	switch len(out) {
+	case 0:
+		return unit
+	case 1:
 		return out[0]
-	}
-	if out == nil {
-		return matchNone
 	}
 	return out
 }
