@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/store/storetest"
 )
 
 // benchStore returns a store holding n users.
@@ -60,4 +62,28 @@ func BenchmarkUsersPage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSeeded runs storetest.Bench on GATEHOUSE_BENCH_USERS users
+// (10,000 by default). GATEHOUSE_BENCH_DB names a database file to keep
+// between runs, seeding it only the first time, so that a million users
+// are imported once:
+//
+//	GATEHOUSE_BENCH_USERS=1000000 GATEHOUSE_BENCH_DB=/tmp/bench1m.db \
+//		go test -run '^$' -bench Seeded ./internal/store/sqlite
+func BenchmarkSeeded(b *testing.B) {
+	n := storetest.BenchUsers(b)
+	path := os.Getenv("GATEHOUSE_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := storetest.SeedUsers(ctx, s, n); err != nil {
+		b.Fatal(err)
+	}
+	storetest.Bench(b, s, n)
 }

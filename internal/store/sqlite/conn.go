@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
+	"sync"
 
 	"github.com/gatehouse/gatehouse/internal/store/sqlstore"
 )
@@ -43,6 +45,39 @@ func (d *database) Autocommit() sqlstore.Querier { return d.write }
 type pool struct {
 	db       *sql.DB
 	prepared map[string]*sql.Stmt // filled at Open, read-only after
+	// dynamic holds prepared statements for the queries that lists build
+	// (filters bind their values, so a list's text repeats for each shape
+	// of query), sparing SQLite's parser on every page. It keeps the first
+	// maxDynamic texts and prepares no more after.
+	mu      sync.Mutex
+	dynamic map[string]*sql.Stmt
+}
+
+const maxDynamic = 256
+
+// stmt returns the prepared statement for q, preparing a query's first
+// time, or nil to run it unprepared.
+func (p *pool) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := p.prepared[q]; st != nil {
+		return st
+	}
+	if !strings.HasPrefix(q, "SELECT") {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st := p.dynamic[q]; st != nil || len(p.dynamic) >= maxDynamic {
+		return st
+	}
+	st, err := p.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // running it unprepared reports the error
+	}
+	if p.dynamic == nil {
+		p.dynamic = map[string]*sql.Stmt{}
+	}
+	p.dynamic[q] = st
+	return st
 }
 
 func (p *pool) prepare(ctx context.Context, q string) error {
@@ -62,14 +97,14 @@ func (p *pool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 func (p *pool) Query(ctx context.Context, q string, args ...any) (sqlstore.Rows, error) {
-	if st := p.prepared[q]; st != nil {
+	if st := p.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return p.db.QueryContext(ctx, q, args...)
 }
 
 func (p *pool) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row {
-	if st := p.prepared[q]; st != nil {
+	if st := p.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return p.db.QueryRowContext(ctx, q, args...)

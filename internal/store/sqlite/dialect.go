@@ -12,7 +12,8 @@ import (
 // dialect describes SQLite to sqlstore. A transaction is worth retrying
 // when another process held the database locked beyond the busy timeout.
 var dialect = sqlstore.Dialect{
-	IDs: idGenerators{},
+	IDs:       idGenerators{},
+	RowCounts: true,
 	Transient: func(err error) bool {
 		var se *sqlite.Error
 		if !errors.As(err, &se) {

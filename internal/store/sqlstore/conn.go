@@ -70,4 +70,9 @@ type Dialect struct {
 	// IDs reads and moves the tables' id generators, for imports (see
 	// import.go); SQL has no portable way to.
 	IDs IDGenerators
+	// RowCounts says the schema keeps the exact number of rows of some
+	// tables (a listSpec's counted) in row_counts (name, n), by triggers in
+	// the writing transaction, so that an unfiltered list's total is one
+	// row read instead of a count(*) over the table (SQLite).
+	RowCounts bool
 }

@@ -11,7 +11,7 @@ var eventFields = []string{"at", "actor", "action", "target_type", "target_id", 
 
 var eventCols = "e.id, " + qualify("e", eventFields)
 
-var eventsList = &listSpec{cols: eventCols, from: "events e", id: "e.id", attrs: attrColumns{
+var eventsList = &listSpec{cols: eventCols, from: "events e", id: "e.id", table: "events e", attrs: attrColumns{
 	directory.EventID:         "e.id",
 	directory.EventTargetType: "e.target_type",
 	directory.EventTargetID:   "e.target_id",

@@ -331,6 +331,14 @@ func (b *sqlBuf) prefix(col string, fold bool, p string) {
 // orderBy writes the ORDER BY clause: the query's keys, then the entity's
 // unique id column so that equal keys never make pages overlap or skip.
 func (b *sqlBuf) orderBy(cols attrColumns, keys []directory.SortKey, id string) error {
+	return b.orderByDir(cols, keys, id, false)
+}
+
+// orderByDir is orderBy, or with reverse its exact reverse: every key and
+// the id turned the other way. The id makes the order total, and every
+// sortable column is NOT NULL, so the reverse order lists the same rows
+// back to front.
+func (b *sqlBuf) orderByDir(cols attrColumns, keys []directory.SortKey, id string, reverse bool) error {
 	b.WriteString(" ORDER BY ")
 	for _, k := range keys {
 		col, info, err := cols.sortColumn(k.Attr)
@@ -338,11 +346,14 @@ func (b *sqlBuf) orderBy(cols attrColumns, keys []directory.SortKey, id string) 
 			return err
 		}
 		b.operand(col, folds(info))
-		if k.Desc {
+		if k.Desc != reverse {
 			b.WriteString(" DESC")
 		}
 		b.WriteString(", ")
 	}
 	b.WriteString(id)
+	if reverse {
+		b.WriteString(" DESC")
+	}
 	return nil
 }

@@ -24,9 +24,9 @@ var groupAttrs = attrColumns{
 }
 
 var (
-	groupsList     = &listSpec{cols: groupCols, from: "groups g", attrs: groupAttrs, id: "g.id"}
+	groupsList     = &listSpec{cols: groupCols, from: "groups g", attrs: groupAttrs, id: "g.id", table: "groups g"}
 	userGroupsList = &listSpec{cols: groupCols, from: "members m JOIN groups g ON g.id = m.group_id",
-		scope: "m.user_id", attrs: groupAttrs, id: "g.id"}
+		scope: "m.user_id", attrs: groupAttrs, id: "g.id", table: "groups g"}
 )
 
 var (

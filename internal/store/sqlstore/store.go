@@ -21,23 +21,27 @@ type Store struct {
 
 // New returns a Store over db, which must hold the current schema.
 func New(db DB, d Dialect) *Store {
-	return &Store{reader: reader{q: db, numbered: d.Numbered}, db: db, d: d}
+	return &Store{reader: reader{q: db, numbered: d.Numbered, rowCounts: d.RowCounts}, db: db, d: d}
 }
 
 // Statements returns every static statement in the store's placeholder
 // style, for adapters that keep them prepared.
 func (s *Store) Statements() []string {
-	out := make([]string, len(statements))
+	out := make([]string, len(statements), len(statements)+1)
 	for i, st := range statements {
 		out[i] = s.sql(st)
+	}
+	if s.d.RowCounts {
+		out = append(out, s.sql(stRowCount))
 	}
 	return out
 }
 
 // reader runs the queries of directory.Reader on a pool or a transaction.
 type reader struct {
-	q        Querier
-	numbered bool
+	q         Querier
+	numbered  bool
+	rowCounts bool // see Dialect.RowCounts
 }
 
 func (r reader) sql(s *stmt) string {
@@ -107,7 +111,7 @@ func (s *Store) attempt(ctx context.Context, fn func(*tx) error) error {
 			_ = c.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	t := &tx{reader: reader{q: c, numbered: s.d.Numbered}, d: s.d, now: time.Now().UTC().Truncate(time.Microsecond)}
+	t := &tx{reader: reader{q: c, numbered: s.d.Numbered, rowCounts: s.d.RowCounts}, d: s.d, now: time.Now().UTC().Truncate(time.Microsecond)}
 	if err := fn(t); err != nil {
 		return err
 	}

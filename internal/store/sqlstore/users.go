@@ -40,9 +40,9 @@ var userAttrs = attrColumns{
 }
 
 var (
-	usersList       = &listSpec{cols: userCols, from: "users u", attrs: userAttrs, id: "u.id"}
+	usersList       = &listSpec{cols: userCols, from: "users u", attrs: userAttrs, id: "u.id", table: "users u", counted: "users"}
 	memberUsersList = &listSpec{cols: userCols, from: "members m JOIN users u ON u.id = m.user_id",
-		scope: "m.group_id", attrs: userAttrs, id: "u.id"}
+		scope: "m.group_id", attrs: userAttrs, id: "u.id", table: "users u"}
 )
 
 var (

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -13,6 +14,8 @@ var listCases = []testCase{
 	{"SortTiesByID", testSortTiesByID},
 	{"Pagination", testPagination},
 	{"EmptyList", testEmptyList},
+	{"PagesFromBothEnds", testPagesFromBothEnds},
+	{"TotalsFollowWrites", testTotalsFollowWrites},
 }
 
 func testSort(t *testing.T, open Opener) {
@@ -141,4 +144,136 @@ func testEmptyList(t *testing.T, open Opener) {
 	if page.Items == nil || page.Total != 0 {
 		t.Fatalf("empty list past its end: %#v", page)
 	}
+}
+
+// testPagesFromBothEnds checks every page of several orders, with and
+// without a total, against the whole list: a store may walk a page nearer
+// the end from the end, in the reverse order.
+func testPagesFromBothEnds(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	var all []directory.User
+	write(t, s, func(tx directory.Tx) error {
+		for i := range 23 {
+			u := user(fmt.Sprintf("u%02d", (i*7)%23))
+			u.DisplayName = []string{"B", "a", "C", "b"}[i%4]
+			u.Enabled = i%3 != 0
+			if err := tx.CreateUser(ctx, &u); err != nil {
+				return err
+			}
+			all = append(all, u)
+		}
+		return nil
+	})
+	var sorts [][]directory.SortKey
+	for _, desc := range []bool{false, true} {
+		sorts = append(sorts, []directory.SortKey{{Attr: directory.UserDisplayName, Desc: desc}},
+			[]directory.SortKey{{Attr: directory.UserUsername, Desc: desc}},
+			[]directory.SortKey{{Attr: directory.UserEnabled, Desc: desc}, {Attr: directory.UserDisplayName, Desc: !desc}})
+	}
+	sorts = append(sorts, nil)
+	for _, filter := range []directory.Expr{nil, directory.Eq(directory.UserEnabled, true)} {
+		for _, sort := range sorts {
+			whole, err := s.Users(ctx, directory.Query{Filter: filter, Sort: sort, Limit: 1000})
+			must(t, err)
+			want := ids(whole.Items)
+			for _, noTotal := range []bool{false, true} {
+				for _, limit := range []int{1, 4, 10, 30} {
+					for offset := range len(want) + 2 {
+						q := directory.Query{Filter: filter, Sort: sort, Limit: limit, Offset: offset, NoTotal: noTotal}
+						page, err := s.Users(ctx, q)
+						must(t, err)
+						wantPage := want[min(offset, len(want)):min(offset+limit, len(want))]
+						if !slices.Equal(ids(page.Items), wantPage) || !noTotal && page.Total != len(want) {
+							t.Fatalf("%+v: ids %v total %d, want %v total %d", q, ids(page.Items), page.Total, wantPage, len(want))
+						}
+					}
+				}
+			}
+		}
+	}
+	// The same for a group's users, a list scoped by a join.
+	g := group("g")
+	write(t, s, func(tx directory.Tx) error {
+		if err := tx.CreateGroup(ctx, &g); err != nil {
+			return err
+		}
+		for i := 0; i < len(all); i += 2 {
+			if err := tx.AddMember(ctx, &directory.Member{GroupID: g.ID, SecurityProviderID: directory.LocalProviderID, UserID: all[i].ID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, sort := range sorts {
+		whole, err := s.MemberUsers(ctx, g.ID, directory.Query{Sort: sort, Limit: 1000})
+		must(t, err)
+		want := ids(whole.Items)
+		if len(want) != 12 {
+			t.Fatalf("%d members, want 12", len(want))
+		}
+		for offset := range len(want) + 2 {
+			q := directory.Query{Sort: sort, Limit: 3, Offset: offset}
+			page, err := s.MemberUsers(ctx, g.ID, q)
+			must(t, err)
+			wantPage := want[min(offset, len(want)):min(offset+3, len(want))]
+			if !slices.Equal(ids(page.Items), wantPage) || page.Total != len(want) {
+				t.Fatalf("members %+v: ids %v total %d, want %v total %d", q, ids(page.Items), page.Total, wantPage, len(want))
+			}
+		}
+	}
+}
+
+// testTotalsFollowWrites checks that a list's total stays exact through
+// creates, deletes, a rolled-back transaction, and an import that clears
+// the directory first.
+func testTotalsFollowWrites(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	total := func(what string, want int) {
+		t.Helper()
+		for _, q := range []directory.Query{{}, {Limit: 1}, {Limit: 1, Offset: want - 1}, {Limit: 2, Offset: want + 3}} {
+			page, err := s.Users(ctx, q)
+			must(t, err)
+			if page.Total != want {
+				t.Fatalf("%s: %+v total %d, want %d", what, q, page.Total, want)
+			}
+		}
+	}
+	users := createUsers(t, s, "a", "b", "c", "d", "e")
+	total("created", 5)
+	write(t, s, func(tx directory.Tx) error { return tx.DeleteUser(ctx, users[1].ID) })
+	total("deleted", 4)
+	dup := user("A")
+	err := s.Write(ctx, func(tx directory.Tx) error { return tx.CreateUser(ctx, &dup) })
+	if !directory.IsKind(err, directory.KindConflict) {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	total("conflict", 4)
+	rollback := errors.New("roll back")
+	err = s.Write(ctx, func(tx directory.Tx) error {
+		u := user("f")
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		if page, err := tx.Users(ctx, directory.Query{}); err != nil || page.Total != 5 {
+			t.Errorf("inside the transaction: total %d (%v), want 5", page.Total, err)
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	total("rolled back", 4)
+	tr, ok := s.(directory.Transfer)
+	if !ok {
+		return
+	}
+	err = tr.Import(ctx, func(tx directory.ImportTx) error {
+		if err := tx.Clear(ctx); err != nil {
+			return err
+		}
+		us := []directory.User{users[0], users[2]}
+		return tx.ImportUsers(ctx, us)
+	})
+	must(t, err)
+	total("imported", 2)
 }
