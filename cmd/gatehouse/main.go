@@ -29,6 +29,7 @@ func commands() []command {
 		{"directory", "configure Active Directory and LDAP directories with bind credentials: add, list", runDirectory},
 		{"export", "write the directory as JSON lines, to move it to another database", runExport},
 		{"import", "load an export into a new, empty database, keeping every id", runImport},
+		{"bench", "seed a directory, start the server and measure it beside a bare net/http baseline", runBench},
 		{"version", "print the version", runVersion},
 	}
 }
