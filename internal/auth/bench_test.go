@@ -90,7 +90,7 @@ func BenchmarkIssueToken(b *testing.B) {
 	})
 	b.Run("parallel", func(b *testing.B) {
 		b.ReportAllocs()
-		b.SetParallelism(4) // requests wait on the database, so more than one per core
+		b.SetParallelism(25) // 50 clients on 2 cores, as the load test has
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				issue()

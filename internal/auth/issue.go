@@ -35,8 +35,9 @@ var errLocked = errors.New("auth: account locked")
 // broadest one listed. Errors: ErrInvalidScope, ErrInvalidClient, or an
 // internal failure.
 //
-// Each success is one write (the account's token serial); each failure for
-// an existing client id is one write (its failed-login count and lock-out).
+// Each success advances the account's token serial and each failure for an
+// existing client id its failed-login count and lock-out, in one write
+// shared by the requests for that account that arrive together.
 func (s *Service) IssueToken(ctx context.Context, clientID, secret string, scope Scope, remote netip.Addr) (string, time.Duration, error) {
 	sc, ok := parseScope(string(scope))
 	if !ok {
@@ -65,42 +66,20 @@ func (s *Service) IssueToken(ctx context.Context, clientID, secret string, scope
 
 	// The cache only short-cuts; the decision is made on the row as the
 	// transaction reads it, so that concurrent requests and other
-	// instances cannot race a lock-out or a rotation.
-	var reason string
-	a, err := s.dir.UpdateAPIAccountState(ctx, st.acct.ID, func(a *directory.APIAccount) error {
-		reason = s.check(a, hash, remote, now)
-		switch reason {
-		case "":
-			// The serial is written anyway, so clearing a failure count
-			// costs no extra write.
-			a.FailedLogins, a.LockedUntil = 0, nil
-			a.TokenSerial++
-		case reasonLocked:
-			return errLocked
-		default:
-			s.countFailure(a, now)
-		}
-		return nil
-	})
-	switch {
-	case errors.Is(err, errLocked):
-		// a is the row as the transaction read it (nothing was changed):
-		// caching it lets the next request be refused without a write.
-		reason = reasonLocked
-		s.cache.apply(a)
-	case directory.IsKind(err, directory.KindNotFound):
-		reason = reasonUnknownClient // deleted since it was cached
-	case err != nil:
-		return "", 0, fmt.Errorf("auth: update API account %d: %w", st.acct.ID, err)
-	default:
-		s.cache.apply(a)
+	// instances cannot race a lock-out or a rotation. Concurrent requests
+	// for one account share a transaction (see decide).
+	r := issueReq{hash: hash, remote: remote, now: now}
+	s.decide(ctx, st.acct.ID, &r)
+	if r.err != nil {
+		return "", 0, fmt.Errorf("auth: update API account %d: %w", st.acct.ID, r.err)
 	}
-	if reason != "" {
-		s.refuse(ctx, reason, clientID, st.acct.ID, remote)
+	if r.reason != "" {
+		s.refuse(ctx, r.reason, clientID, st.acct.ID, remote)
 		return "", 0, ErrInvalidClient
 	}
+	a := &r.acct
 	exp := now.Add(s.cfg.TokenTTL)
-	tok := s.tokens.mint(claims{account: a.ID, generation: a.TokenGeneration, serial: a.TokenSerial, scope: sc, expiry: exp.Unix()})
+	tok := s.tokens.mint(claims{account: a.ID, generation: a.TokenGeneration, serial: r.serial, scope: sc, expiry: exp.Unix()})
 	s.log.LogAttrs(ctx, slog.LevelDebug, "auth: token issued", slog.Int64("account_id", a.ID),
 		slog.String("client_id", clientID), slog.String("scope", string(sc)), slog.String("remote", remote.String()))
 	return tok, s.cfg.TokenTTL, nil

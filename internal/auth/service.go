@@ -25,6 +25,9 @@ type Service struct {
 	// dummyHash is what a secret is compared with when there is no account
 	// to compare it with, so that an unknown client costs the same work.
 	dummyHash []byte
+	// groups batches concurrent token requests per account into one
+	// write transaction (batch.go).
+	groups issueGroups
 
 	stop     context.CancelFunc
 	bg       sync.WaitGroup // the poller, and the shared limiter's syncing

@@ -58,3 +58,28 @@ func FuzzAppendString(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONMembers(t *testing.T) {
+	m := EncodeMembers(func(j *JSON) {
+		j.Bool("a", false)
+		j.String("b", "<x>")
+	})
+	if m != `"a":false,"b":"\u003cx\u003e"` {
+		t.Fatalf("EncodeMembers: %s", m)
+	}
+	j := &JSON{}
+	j.Array()
+	for range 2 {
+		j.Object()
+		j.Members(m)
+		j.Int("c", 1)
+		j.Members("")
+		j.Members(m)
+		j.EndObject()
+	}
+	j.EndArray()
+	want := `[{"a":false,"b":"\u003cx\u003e","c":1,"a":false,"b":"\u003cx\u003e"},{"a":false,"b":"\u003cx\u003e","c":1,"a":false,"b":"\u003cx\u003e"}]`
+	if got := string(j.Bytes()); got != want {
+		t.Fatalf("Members:\n got %s\nwant %s", got, want)
+	}
+}

@@ -33,6 +33,27 @@ var fixedUserPerms = []struct {
 	{"perm_endpoint_automation", "not_allowed"},
 }
 
+// noSecondFactors are the second-factor fields of every user: Gatehouse has
+// no second factors, so they show "none enrolled".
+var noSecondFactors = httpx.EncodeMembers(func(j *httpx.JSON) {
+	j.Bool("two_factor_enabled", false)
+	j.Int("fido2_credential_count", 0)
+	j.Null("fido2_last_used_date")
+})
+
+// fixedUserPermsJSON is fixedUserPerms encoded once, as every user shows
+// them.
+var fixedUserPermsJSON = httpx.EncodeMembers(func(j *httpx.JSON) {
+	for _, p := range fixedUserPerms {
+		switch v := p.value.(type) {
+		case bool:
+			j.Bool(p.name, v)
+		case string:
+			j.String(p.name, v)
+		}
+	}
+})
+
 // userSchemas returns the body schemas of POST and PATCH /user: they differ
 // only in failed_logins, which a new user cannot set. Every field the
 // response shows but a client cannot set is read-only, so that a client may
@@ -110,19 +131,9 @@ func writeUser(j *httpx.JSON, u *directory.User) {
 		j.Bool("password_reset_next_login", u.PasswordResetNextLogin)
 	}
 	j.Time("created_at", &u.CreatedAt)
-	// Gatehouse has no second factors: these show "none enrolled".
-	j.Bool("two_factor_enabled", false)
-	j.Int("fido2_credential_count", 0)
-	j.Null("fido2_last_used_date")
+	j.Members(noSecondFactors)
 	j.Bool("perm_admin", u.Admin)
-	for _, p := range fixedUserPerms {
-		switch v := p.value.(type) {
-		case bool:
-			j.Bool(p.name, v)
-		case string:
-			j.String(p.name, v)
-		}
-	}
+	j.Members(fixedUserPermsJSON)
 	// A user shows access as PRA's enum where a policy has a boolean.
 	if u.Access.AccessAllowed {
 		j.String(permAccessAllowed, "full_support")
