@@ -1,11 +1,9 @@
 package pra
 
 import (
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/httpx"
@@ -92,48 +90,10 @@ func writeInternal(w http.ResponseWriter) {
 	writeError(w, http.StatusInternalServerError, "An internal server error occurred.", nil)
 }
 
-// writeError writes {"message"}, plus "errors" when fields is not nil, each
-// message rendered as "The <field> <msg>.".
-func writeError(w http.ResponseWriter, status int, msg string, fields map[string][]string) {
-	body := struct {
-		Message string `json:"message"`
-		// An interface, so that omitempty drops only a nil one: a 422
-		// always has "errors", even when it is {}.
-		Errors any `json:"errors,omitempty"`
-	}{Message: msg}
-	if fields != nil {
-		bag := make(map[string][]string, len(fields))
-		for name, msgs := range fields {
-			for _, m := range msgs {
-				bag[name] = append(bag[name], "The "+name+" "+strings.TrimSuffix(m, ".")+".")
-			}
-		}
-		body.Errors = bag
-	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		panic(err) // strings and maps of strings always marshal
-	}
-	writeJSON(w, status, b)
-}
-
-// writeJSON writes a JSON body with its status.
-func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
-}
-
-// sentence makes a directory message ("user not found") read as a sentence.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
-}
+// The error shape and its helpers are BeyondTrust's, shared with the other
+// face that speaks it (see httpx.WriteMessage).
+var (
+	writeError = httpx.WriteMessage
+	writeJSON  = httpx.WriteJSON
+	sentence   = httpx.Sentence
+)
