@@ -11,6 +11,9 @@ package auth
 
 import (
 	"errors"
+	"math"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -113,3 +116,20 @@ var (
 	// ErrInvalidScope: a token request asked for a scope that does not exist.
 	ErrInvalidScope = errors.New("auth: invalid scope")
 )
+
+// SetHeaders writes the rate-limit headers every face sends: the hourly
+// limit and what is left of it, and, when the request was refused, when to
+// retry (whole seconds, at least 1). It returns that Retry-After value, 0
+// when there is none.
+func (s RateStatus) SetHeaders(h http.Header, limited bool) int64 {
+	if s.Limit > 0 {
+		h.Set("X-RateLimit-Limit", strconv.Itoa(s.Limit))
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(s.Remaining))
+	}
+	if !limited {
+		return 0
+	}
+	secs := max(1, int64(math.Ceil(s.RetryAfter.Seconds())))
+	h.Set("Retry-After", strconv.FormatInt(secs, 10))
+	return secs
+}

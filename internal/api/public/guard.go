@@ -2,7 +2,6 @@ package public
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,18 +40,13 @@ func (a *api) guard(method string, o op) http.Handler {
 	}
 	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, rate, err := a.auth.Authenticate(r)
-		if rate.Limit > 0 {
-			w.Header().Set("X-RateLimit-Limit", strconv.Itoa(rate.Limit))
-			w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(rate.Remaining))
-		}
+		secs := rate.SetHeaders(w.Header(), errors.Is(err, auth.ErrRateLimited))
 		switch {
 		case errors.Is(err, auth.ErrUnauthenticated):
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			writeError(w, http.StatusUnauthorized, msgUnauthenticated, nil)
 			return
 		case errors.Is(err, auth.ErrRateLimited):
-			secs := max(1, int64(math.Ceil(rate.RetryAfter.Seconds())))
-			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 			writeError(w, http.StatusTooManyRequests, "Too many requests: retry after "+strconv.FormatInt(secs, 10)+" seconds.", nil)
 			return
 		case err != nil:

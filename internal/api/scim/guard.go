@@ -2,7 +2,6 @@ package scim
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 
@@ -18,18 +17,13 @@ func (a *api) guard(o op) http.Handler {
 	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.access != public {
 			p, rate, err := a.auth.Authenticate(r)
-			if rate.Limit > 0 {
-				w.Header().Set("X-RateLimit-Limit", strconv.Itoa(rate.Limit))
-				w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(rate.Remaining))
-			}
+			secs := rate.SetHeaders(w.Header(), errors.Is(err, auth.ErrRateLimited))
 			switch {
 			case errors.Is(err, auth.ErrUnauthenticated):
 				w.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)
 				writeError(w, r, &scimError{status: http.StatusUnauthorized, detail: msgUnauthenticated})
 				return
 			case errors.Is(err, auth.ErrRateLimited):
-				secs := max(1, int64(math.Ceil(rate.RetryAfter.Seconds())))
-				w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
 				writeError(w, r, &scimError{status: http.StatusTooManyRequests,
 					detail: "Too many requests: retry after " + strconv.FormatInt(secs, 10) + " seconds."})
 				return
