@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -41,6 +40,11 @@ type benchFlags struct {
 	secret       string
 	only         string
 	pin          bool
+	generator    string
+	creates      int64
+	peerToken    string
+	peerClient   string
+	peerGet      string
 }
 
 // runBench seeds a directory, starts the server and a bare net/http
@@ -53,6 +57,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usagef("--pin-exec wants a CPU number")
 		}
 		return execPinned(cpu, args[2:])
+	}
+	if len(args) >= 3 && args[0] == "--pin-exec-prog" {
+		cpu, err := strconv.Atoi(args[1])
+		if err != nil {
+			return usagef("--pin-exec-prog wants a CPU number")
+		}
+		return execPinnedProgram(cpu, args[2], args[3:])
 	}
 	if len(args) >= 2 && args[0] == "--argon2-rate" {
 		d, err := time.ParseDuration(args[1])
@@ -74,19 +85,43 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 Seeds a directory of --users users through the import path (into a new
 SQLite file in a temporary directory unless --db names one), starts
 'gatehouse serve' and a bare net/http handler as child processes pinned to
-CPU 0 (this load generator runs on CPU 1 with GOMAXPROCS=1), runs every
-scenario for --duration at --conns keep-alive connections against the
-server and then against the bare handler (same requests, responses of the
-same size), and prints one table. Requests still running max(duration/2,
-1s) after a scenario ends are cut off and counted under "cut off"; their
-time so far still counts towards p50/p99. With --url it loads a running
-server instead (give its --client-id and --client-secret; no RSS, no
-pinning; the server needs users user1..user<--users>).
-A --db that already has users is reused as it is, so that a second run
-skips seeding: 'gatehouse bench --db /tmp/bench.db' twice.
+CPU 0, runs every scenario for --duration at --conns keep-alive
+connections against the server and then against the bare handler (same
+requests, responses of the same size), and prints one table.
 
-Quick run:    gatehouse bench --users 10000 --duration 3s --bare-duration 1s
-Full run:     gatehouse bench      (1,000,000 users, 10 s per scenario)
+The load comes from wrk (--generator wrk; the default when wrk is on
+PATH): one wrk thread pinned to CPU 1 per run, driven by a Lua script
+generated from the scenario's request templates into the temporary
+directory. Otherwise (--generator go) it comes from this process's own
+closed-loop net/http client on CPU 1 with GOMAXPROCS=1, which is slower
+than the bare handler and so understates it. Both send the same requests.
+With wrk, "resp bytes" is the mean response body size summed by the
+script's response() (headers not counted, as with the go generator);
+"errors" counts non-2xx answers and wrk's socket errors, including answers
+slower than wrk's --timeout of 30 s; "cut off" is "-", since wrk does not
+report requests still in flight when it stops. With the go generator,
+requests still running max(duration/2, 1s) after a scenario ends are cut
+off and counted under "cut off"; their time so far still counts towards
+p50/p99.
+
+"PRA create, no password" runs until --creates creates were answered (its
+rate is over all of them; it gives up after max(--duration, creates/100
+seconds)), the issue's sustained-create target; --creates 0 runs it for
+--duration like the rest. Its bare baseline runs for --bare-duration.
+
+With --peer-token (and --peer-token-client) and --peer-get, token
+issuance and PRA GET user/{id} also run against those peers (see
+scripts/bench-peers) with the same generator, connections and duration,
+and the table gets "peer req/s" and "peer p99" columns.
+
+With --url it loads a running server instead (give its --client-id and
+--client-secret; no RSS, no pinning; the server needs users
+user1..user<--users>). A --db that already has users is reused as it is,
+so that a second run skips seeding: 'gatehouse bench --db /tmp/bench.db'
+twice.
+
+Quick run:    gatehouse bench --users 10000 --duration 3s --bare-duration 1s --creates 5000
+Full run:     gatehouse bench      (1,000,000 users, 10 s per scenario, 100,000 creates)
 
 Flags:
 `)
@@ -104,6 +139,13 @@ Flags:
 	fs.StringVar(&f.secret, "client-secret", "", "API account client secret for --url")
 	fs.StringVar(&f.only, "only", "", "run only the scenarios whose names contain one of these comma-separated words")
 	fs.BoolVar(&f.pin, "pin", true, "pin the server to CPU 0 and the load generator to CPU 1 (Linux, 2+ CPUs)")
+	fs.StringVar(&f.generator, "generator", "auto", "load generator: wrk (1 thread; resp bytes from the bodies its Lua script sees, "+
+		"headers not counted), go (this process's net/http client), or auto (wrk when it is on PATH)")
+	fs.Int64Var(&f.creates, "creates", 100_000, "run \"PRA create, no password\" until this many creates were answered and report "+
+		"its rate over all of them (0: for --duration)")
+	fs.StringVar(&f.peerToken, "peer-token", "", "a peer's client_credentials token endpoint URL, loaded like token issuance (needs --peer-token-client)")
+	fs.StringVar(&f.peerClient, "peer-token-client", "", "id:secret of the --peer-token client, sent in the form body (client_secret_post)")
+	fs.StringVar(&f.peerGet, "peer-get", "", "a peer's GET URL, loaded like PRA GET user/{id} with a bearer header; {id} in it is a random user id")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -118,6 +160,28 @@ Flags:
 	}
 	if f.url != "" && (f.clientID == "" || f.secret == "") {
 		return usagef("--url needs --client-id and --client-secret")
+	}
+	switch f.generator {
+	case "auto", "go", "wrk":
+	default:
+		return usagef("--generator is auto, go or wrk, not %q", f.generator)
+	}
+	if f.creates < 0 {
+		return usagef("--creates must not be negative")
+	}
+	if (f.peerToken == "") != (f.peerClient == "") {
+		return usagef("--peer-token and --peer-token-client go together")
+	}
+	if f.peerClient != "" && !strings.Contains(f.peerClient, ":") {
+		return usagef("--peer-token-client is id:secret")
+	}
+	for _, u := range []string{f.peerToken, f.peerGet} {
+		if u == "" {
+			continue
+		}
+		if p, err := url.Parse(strings.ReplaceAll(u, "{id}", "1")); err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
+			return usagef("bad peer URL %q", u)
+		}
 	}
 	return bench(ctx, f, stdout, stderr)
 }
@@ -239,13 +303,27 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 	}
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
+	wrkPath := ""
+	if f.generator != "go" {
+		p, err := exec.LookPath("wrk")
+		switch {
+		case err == nil:
+			wrkPath = p
+		case f.generator == "wrk":
+			return fmt.Errorf("--generator wrk: %w", err)
+		}
+	}
+	genName := "go (net/http, GOMAXPROCS=1)"
+	if wrkPath != "" {
+		genName = wrkVersion(wrkPath) + ", 1 thread"
+	}
 	switch {
 	case pinned:
-		fmt.Fprintln(log, "bench: pinning: server and bare baseline on CPU 0, load generator on CPU 1 (GOMAXPROCS=1)")
+		fmt.Fprintf(log, "bench: pinning: server and bare baseline on CPU 0, load generator on CPU 1; generator: %s\n", genName)
 	case f.url != "":
-		fmt.Fprintln(log, "bench: pinning: none (--url); load generator GOMAXPROCS=1")
+		fmt.Fprintf(log, "bench: pinning: none (--url); generator: %s\n", genName)
 	default:
-		fmt.Fprintln(log, "bench: pinning: none (needs Linux, 2+ CPUs and --pin); load generator GOMAXPROCS=1")
+		fmt.Fprintf(log, "bench: pinning: none (needs Linux, 2+ CPUs and --pin); generator: %s\n", genName)
 	}
 
 	// The raw argon2id rate, measured where the server will run (CPU 0,
@@ -301,8 +379,25 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 	if _, err := tokenOf(); err != nil {
 		return err
 	}
+	var gen loadGenerator = goGenerator{client}
+	if wrkPath != "" {
+		cpu := -1
+		if pinned {
+			cpu = 1
+		}
+		gen = &wrkGenerator{path: wrkPath, cpu: cpu, dir: tmp}
+	}
+	// {run} is the run id and the load run's number: unique per load run,
+	// so that runs against a reused database never create a user twice.
 	runID := randomHex(4)
-	scenarios := benchScenarios(n, runID, clientID, secret)
+	runs := 0
+	load := func(s loadSpec) (*loadResult, error) {
+		runs++
+		s.tag = runID + "-" + strconv.Itoa(runs)
+		s.conns = f.conns
+		return gen.run(ctx, s)
+	}
+	scenarios := benchScenarios(n, clientID, secret)
 	if f.only != "" {
 		var keep []scenario
 		for _, sc := range scenarios {
@@ -315,6 +410,7 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 		}
 		scenarios = keep
 	}
+	peers := benchPeers(f, n)
 	fmt.Fprintf(log, "bench: %d users, %d scenarios, %s each (+%s bare), %d connections\n",
 		n, len(scenarios), f.duration, f.bareDuration, f.conns)
 
@@ -335,11 +431,24 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 		if server != nil {
 			pid = server.pid()
 		}
+		spec := loadSpec{base: base, token: token, sc: sc, d: f.duration, seed: uint64(i + 1)}
+		if sc.sustained && f.creates > 0 {
+			// At most until the rate has fallen below 100/s.
+			spec.limit = f.creates
+			spec.d = max(f.duration, time.Duration(f.creates)*time.Second/100)
+			fmt.Fprintf(log, "bench: %s: until %d creates are answered (at most %s)\n", sc.name, f.creates, spec.d)
+		}
 		rss := startRSS(pid)
-		res := runLoad(ctx, client, base, token, sc, f.conns, f.duration, grace(f.duration), uint64(i+1))
-		row := benchRow{scenario: sc.name, rate: res.rate(), p50: res.hist.percentile(0.50),
-			p99: res.hist.percentile(0.99), errors: res.errors, requests: res.requests, cut: res.cut, rssKB: rss.end(),
-			respBytes: res.meanBytes(), firstError: res.firstError}
+		res, err := load(spec)
+		rssKB := rss.end()
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
+		}
+		row := benchRow{scenario: sc.name, rate: res.rate(), p50: res.p50, p99: res.p99, errors: res.errors,
+			requests: res.requests, cut: res.cut, rssKB: rssKB, respBytes: res.meanBytes(), firstError: res.firstError}
+		if spec.limit > 0 && res.requests < spec.limit {
+			fmt.Fprintf(log, "bench: %s: only %d of %d creates answered in %s\n", sc.name, res.requests, spec.limit, spec.d)
+		}
 		if sc.noAuth {
 			token = ""
 		}
@@ -350,20 +459,39 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 			}
 			bsc := sc
 			bsc.noAuth = false
-			br := runLoad(ctx, client, bare.url, bareToken, bsc, f.conns, f.bareDuration, grace(f.bareDuration), uint64(i+1))
-			row.bareRate, row.bareP99 = br.rate(), br.hist.percentile(0.99)
+			br, err := load(loadSpec{base: bare.url, token: bareToken, sc: bsc, d: f.bareDuration, seed: uint64(i + 1)})
+			if err != nil {
+				return fmt.Errorf("%s, bare baseline: %w", sc.name, err)
+			}
+			row.bareRate, row.bareP99 = br.rate(), br.p99
 			if br.errors > 0 {
 				fmt.Fprintf(log, "bench: bare baseline for %s had %d errors, first: %s\n", sc.name, br.errors, br.firstError)
 			}
 		}
-		fmt.Fprintf(log, "bench: %-28s %8.0f req/s  p50 %-9s p99 %-9s errors %d  cut off %d\n", sc.name, row.rate,
-			fmtLatency(row.p50), fmtLatency(row.p99), row.errors, row.cut)
+		if p, ok := peers[sc.name]; ok && ctx.Err() == nil {
+			pr, err := load(loadSpec{base: p.base, token: p.token, sc: p.sc, d: f.duration, seed: uint64(i + 1)})
+			if err != nil {
+				return fmt.Errorf("%s, peer %s: %w", sc.name, p.base, err)
+			}
+			row.peerRate, row.peerP99 = pr.rate(), pr.p99
+			fmt.Fprintf(log, "bench: %-28s peer %s: %.0f req/s  p50 %s p99 %s errors %d/%d\n", sc.name, p.base, pr.rate(),
+				fmtLatency(pr.p50), fmtLatency(pr.p99), pr.errors, pr.requests)
+			if pr.errors > 0 {
+				fmt.Fprintf(log, "bench:   peer's first error: %s\n", pr.firstError)
+			}
+		}
+		cut := "-"
+		if row.cut >= 0 {
+			cut = strconv.FormatInt(row.cut, 10)
+		}
+		fmt.Fprintf(log, "bench: %-28s %8.0f req/s  p50 %-9s p99 %-9s errors %d  cut off %s\n", sc.name, row.rate,
+			fmtLatency(row.p50), fmtLatency(row.p99), row.errors, cut)
 		if row.errors > 0 {
 			fmt.Fprintf(log, "bench:   first error: %s\n", row.firstError)
 		}
 		rows = append(rows, row)
 	}
-	if err := writeBenchTable(stdout, rows); err != nil {
+	if err := writeBenchTable(stdout, rows, len(peers) > 0); err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -376,74 +504,65 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 	if server != nil {
 		fmt.Fprintf(stdout, "server peak RSS over the whole run (VmHWM): %d MB\n", procStatusKB(server.pid(), "VmHWM")/1024)
 	}
-	fmt.Fprintf(stdout, "%d users; %d connections; %s per scenario, %s against the bare baseline; pinned: %v\n",
-		n, f.conns, f.duration, f.bareDuration, pinned)
+	creates := "for --duration"
+	if f.creates > 0 {
+		creates = fmt.Sprintf("over %d creates", f.creates)
+	}
+	fmt.Fprintf(stdout, "%d users; %d connections; %s per scenario, %s against the bare baseline; create without password %s; "+
+		"generator: %s; pinned: %v\n", n, f.conns, f.duration, f.bareDuration, creates, genName, pinned)
 	return nil
 }
 
-// benchScenarios are the workloads, token issuance first (see bench).
-func benchScenarios(n int, runID, clientID, secret string) []scenario {
-	id := func(rng *mrand.Rand) string { return strconv.Itoa(1 + rng.IntN(n)) }
-	get := func(path string) benchReq { return benchReq{method: "GET", path: path} }
-	jsonReq := func(method, path, body string) benchReq {
-		return benchReq{method: method, path: path, contentType: "application/json", body: []byte(body)}
+// benchScenarios are the workloads, token issuance first (see bench), for
+// a directory of users 1..n. Each is declared as request templates (see
+// bench_template.go) that the Go and the wrk generators both expand.
+func benchScenarios(n int, clientID, secret string) []scenario {
+	const user = "/api/config/v1/user"
+	get := func(path string) benchTemplate { return reqTmpl("GET", path, "", "") }
+	jsonReq := func(method, path, body string) benchTemplate {
+		return reqTmpl(method, path, "application/json", body)
 	}
 	lastPage := (n + 99) / 100
 	deep, deepName := 10000, "PRA list page 10000"
 	if lastPage < deep {
 		deep, deepName = lastPage, fmt.Sprintf("PRA list last page (%d)", lastPage)
 	}
-	form := []byte(url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID},
-		"client_secret": {secret}}.Encode())
-	var created atomic.Int64
-	create := func(password bool) func(*mrand.Rand, int, int) benchReq {
-		return func(_ *mrand.Rand, _, _ int) benchReq {
-			k := created.Add(1)
-			name := fmt.Sprintf("bench-%s-%d", runID, k)
-			body := `{"username":"` + name + `","public_display_name":"` + name + `","email_address":"` + name + `@bench.example"`
-			if password {
-				body += `,"password":"Bench-Passw0rd-` + strconv.FormatInt(k, 10) + `"`
-			}
-			return jsonReq("POST", "/api/config/v1/user", body+"}")
-		}
+	const name = "bench-{run}-{n}"
+	createBody := `{"username":"` + name + `","public_display_name":"` + name + `","email_address":"` + name + `@bench.example"`
+	patch := jsonReq("PATCH", user+"/{id}", `{"public_display_name":"Bench {w}-{i}"}`)
+	// A filter's value is escaped around its placeholder, which escaping
+	// would mangle; the ids are digits and need none.
+	scimFilter := func(before, after string) benchTemplate {
+		return get("/scim/v2/Users?filter=" + url.QueryEscape(before) + "{id}" + url.QueryEscape(after))
 	}
-	patch := func(rng *mrand.Rand, w, i int) benchReq {
-		return jsonReq("PATCH", "/api/config/v1/user/"+id(rng),
-			`{"public_display_name":"Bench `+strconv.Itoa(w)+"-"+strconv.Itoa(i)+`"}`)
+	scenarios := []scenario{
+		{name: "token issuance", noAuth: true, reqs: []benchTemplate{tokenTmpl("/oauth2/token", clientID, secret)}},
+		{name: "PRA GET user/{id}", reqs: []benchTemplate{get(user + "/{id}")}},
+		{name: "PRA list page 1", reqs: []benchTemplate{get(user + "?per_page=100&current_page=1")}},
+		{name: deepName, reqs: []benchTemplate{get(user + "?per_page=100&current_page=" + strconv.Itoa(deep))}},
+		{name: "PRA username= filter", reqs: []benchTemplate{get(user + "?username=user{id}")}},
+		{name: "PRA create, no password", sustained: true, reqs: []benchTemplate{jsonReq("POST", user, createBody+"}")}},
+		{name: "PRA create, password", reqs: []benchTemplate{
+			jsonReq("POST", user, createBody+`,"password":"Bench-Passw0rd-{n}"}`)}},
+		{name: "PRA PATCH user", reqs: []benchTemplate{patch}},
+		{name: "PRA mixed 90% GET/10% PATCH", reqs: []benchTemplate{get(user + "/{id}").weighted(9), patch.weighted(1)}},
+		{name: "SCIM userName eq", reqs: []benchTemplate{scimFilter(`userName eq "user`, `"`)}},
+		{name: "SCIM emails.value co", reqs: []benchTemplate{scimFilter(`emails.value co "user`, `@bench"`)}},
+		{name: "BeyondInsight GET Users/{id}", reqs: []benchTemplate{get("/BeyondTrust/api/public/v3/Users/{id}")}},
 	}
-	return []scenario{
-		{name: "token issuance", noAuth: true, next: func(*mrand.Rand, int, int) benchReq {
-			return benchReq{method: "POST", path: "/oauth2/token", contentType: "application/x-www-form-urlencoded", body: form}
-		}},
-		{name: "PRA GET user/{id}", next: func(rng *mrand.Rand, _, _ int) benchReq { return get("/api/config/v1/user/" + id(rng)) }},
-		{name: "PRA list page 1", next: func(*mrand.Rand, int, int) benchReq {
-			return get("/api/config/v1/user?per_page=100&current_page=1")
-		}},
-		{name: deepName, next: func(*mrand.Rand, int, int) benchReq {
-			return get("/api/config/v1/user?per_page=100&current_page=" + strconv.Itoa(deep))
-		}},
-		{name: "PRA username= filter", next: func(rng *mrand.Rand, _, _ int) benchReq {
-			return get("/api/config/v1/user?username=user" + id(rng))
-		}},
-		{name: "PRA create, no password", next: create(false)},
-		{name: "PRA create, password", next: create(true)},
-		{name: "PRA PATCH user", next: patch},
-		{name: "PRA mixed 90% GET/10% PATCH", next: func(rng *mrand.Rand, w, i int) benchReq {
-			if rng.IntN(10) == 0 {
-				return patch(rng, w, i)
-			}
-			return get("/api/config/v1/user/" + id(rng))
-		}},
-		{name: "SCIM userName eq", next: func(rng *mrand.Rand, _, _ int) benchReq {
-			return get("/scim/v2/Users?filter=" + url.QueryEscape(`userName eq "user`+id(rng)+`"`))
-		}},
-		{name: "SCIM emails.value co", next: func(rng *mrand.Rand, _, _ int) benchReq {
-			return get("/scim/v2/Users?filter=" + url.QueryEscape(`emails.value co "user`+id(rng)+`@bench"`))
-		}},
-		{name: "BeyondInsight GET Users/{id}", next: func(rng *mrand.Rand, _, _ int) benchReq {
-			return get("/BeyondTrust/api/public/v3/Users/" + id(rng))
-		}},
+	for i := range scenarios {
+		scenarios[i].users = n
 	}
+	return scenarios
+}
+
+// tokenTmpl is a client_credentials token request with the client's
+// credentials in the form body (client_secret_post).
+func tokenTmpl(path, clientID, secret string) benchTemplate {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}.Encode()
+	// Braces in a path or a form would read as placeholders; a client id
+	// or secret with "{id}" in it is escaped by Encode.
+	return reqTmpl("POST", path, "application/x-www-form-urlencoded", form)
 }
 
 // setBareSize tells the bare baseline how many bytes to answer with.

@@ -58,3 +58,12 @@ func execPinned(cpu int, args []string) error {
 	}
 	return syscall.Exec(self, append([]string{self}, args...), os.Environ())
 }
+
+// execPinnedProgram pins this process to cpu and replaces it with the
+// program at path (wrk) run with args.
+func execPinnedProgram(cpu int, path string, args []string) error {
+	if err := pinProcess(cpu); err != nil {
+		return err
+	}
+	return syscall.Exec(path, append([]string{path}, args...), os.Environ())
+}

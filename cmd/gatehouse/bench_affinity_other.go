@@ -16,3 +16,5 @@ func cpuCount() int { return runtime.NumCPU() }
 const canPin = false
 
 func execPinned(int, []string) error { return errNoPinning }
+
+func execPinnedProgram(int, string, []string) error { return errNoPinning }

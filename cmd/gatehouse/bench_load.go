@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/tabwriter"
 	"time"
 )
@@ -79,21 +80,6 @@ func (h *histogram) percentile(q float64) time.Duration {
 	return h.max
 }
 
-// benchReq is one request a scenario makes.
-type benchReq struct {
-	method, path, contentType string
-	body                      []byte
-}
-
-// scenario is a named workload: next makes worker w's i-th request.
-type scenario struct {
-	name string
-	next func(rng *rand.Rand, w, i int) benchReq
-	// noAuth sends no bearer token (token issuance carries its
-	// credentials in the body).
-	noAuth bool
-}
-
 // loadResult is what a scenario run measured.
 type loadResult struct {
 	requests, errors int64
@@ -102,6 +88,9 @@ type loadResult struct {
 	hist             histogram
 	bytes            int64 // response body bytes
 	firstError       string
+	// p50 and p99 are the latency percentiles (from hist for the Go
+	// generator, from wrk's own histogram for wrk).
+	p50, p99 time.Duration
 }
 
 func (r *loadResult) rate() float64 {
@@ -130,37 +119,59 @@ func newBenchClient(conns int) *http.Client {
 	}}
 }
 
-// runLoad runs sc against base with conns workers, each with its own
-// connection, for d, and measures every response. Requests still running
-// grace after d are cut off and counted as errors, so that a scenario
-// whose requests take longer than the run still ends.
-func runLoad(ctx context.Context, client *http.Client, base, token string, sc scenario, conns int, d, grace time.Duration, seed uint64) *loadResult {
-	results := make([]*loadResult, conns)
+// loadSpec is one load run: a scenario against one target.
+type loadSpec struct {
+	base, token string
+	sc          scenario
+	conns       int
+	// d is how long it runs; with limit, how long it may run at most.
+	d time.Duration
+	// limit, when positive, ends the run after that many responses.
+	limit int64
+	seed  uint64
+	// tag is {run}: unique to this load run.
+	tag string
+}
+
+// runLoad runs s.sc against s.base with s.conns workers, each with its own
+// connection, for s.d (or until s.limit requests are answered), and
+// measures every response. Requests still running grace after the end
+// are cut off and counted, so that a scenario whose requests take longer
+// than the run still ends.
+func runLoad(ctx context.Context, client *http.Client, s loadSpec, grace time.Duration) *loadResult {
+	results := make([]*loadResult, s.conns)
 	var wg sync.WaitGroup
 	start := time.Now()
-	deadline := start.Add(d)
+	deadline := start.Add(s.d)
 	parent := ctx
 	ctx, cancel := context.WithDeadline(ctx, deadline.Add(grace))
 	defer cancel()
-	for w := range conns {
+	// With a limit, each request claims a slot first, so exactly limit
+	// requests are sent and the run ends with the last answer.
+	var counter, claimed atomic.Int64
+	nextN := func() int64 { return counter.Add(1) }
+	for w := range s.conns {
 		res := &loadResult{}
 		results[w] = res
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			rng := rand.New(rand.NewPCG(s.seed, uint64(w)))
 			buf := make([]byte, 32<<10)
 			for i := 0; ctx.Err() == nil; i++ {
 				t0 := time.Now()
 				if !t0.Before(deadline) {
 					return
 				}
-				br := sc.next(rng, w, i)
+				if s.limit > 0 && claimed.Add(1) > s.limit {
+					return
+				}
+				br := s.sc.next(rng, s.tag, nextN, w, i)
 				var body io.Reader
 				if br.body != nil {
 					body = bytes.NewReader(br.body)
 				}
-				req, err := http.NewRequestWithContext(ctx, br.method, base+br.path, body)
+				req, err := http.NewRequestWithContext(ctx, br.method, s.base+br.path, body)
 				if err != nil {
 					res.fail(err.Error())
 					continue
@@ -168,8 +179,8 @@ func runLoad(ctx context.Context, client *http.Client, base, token string, sc sc
 				if br.contentType != "" {
 					req.Header.Set("Content-Type", br.contentType)
 				}
-				if !sc.noAuth {
-					req.Header.Set("Authorization", "Bearer "+token)
+				if !s.sc.noAuth {
+					req.Header.Set("Authorization", "Bearer "+s.token)
 				}
 				resp, err := client.Do(req)
 				if err != nil {
@@ -221,6 +232,7 @@ func runLoad(ctx context.Context, client *http.Client, base, token string, sc sc
 			total.firstError = r.firstError
 		}
 	}
+	total.p50, total.p99 = total.hist.percentile(0.50), total.hist.percentile(0.99)
 	return total
 }
 
@@ -238,20 +250,29 @@ type benchRow struct {
 	p50, p99   time.Duration
 	errors     int64
 	requests   int64
-	cut        int64
+	cut        int64 // -1: not known (wrk does not report requests in flight at the end)
 	rssKB      int64 // peak server RSS during the scenario; 0 when unknown
 	bareRate   float64
 	bareP99    time.Duration
 	respBytes  int
 	firstError string
+	// peerRate and peerP99 are the same scenario against a peer
+	// (--peer-token, --peer-get); peerRate 0 when none.
+	peerRate float64
+	peerP99  time.Duration
 }
 
-// writeBenchTable prints rows as one aligned table.
-func writeBenchTable(w io.Writer, rows []benchRow) error {
+// writeBenchTable prints rows as one aligned table, with a peer's rate
+// and p99 in two more columns when peers.
+func writeBenchTable(w io.Writer, rows []benchRow, peers bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\t req/s\t p50\t p99\t errors\t cut off\t server peak RSS\t resp bytes\t bare req/s\t bare p99\t vs bare\t")
+	head := "scenario\t req/s\t p50\t p99\t errors\t cut off\t server peak RSS\t resp bytes\t bare req/s\t bare p99\t vs bare\t"
+	if peers {
+		head += " peer req/s\t peer p99\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range rows {
-		rss, bare, bareP99, ratio := "-", "-", "-", "-"
+		rss, bare, bareP99, ratio, cut := "-", "-", "-", "-", "-"
 		if r.rssKB > 0 {
 			rss = fmt.Sprintf("%.0f MB", float64(r.rssKB)/1024)
 		}
@@ -260,8 +281,19 @@ func writeBenchTable(w io.Writer, rows []benchRow) error {
 			bareP99 = fmtLatency(r.bareP99)
 			ratio = fmt.Sprintf("%.0f%%", 100*r.rate/r.bareRate)
 		}
-		fmt.Fprintf(tw, "%s\t %.0f\t %s\t %s\t %d/%d\t %d\t %s\t %d\t %s\t %s\t %s\t\n", r.scenario, r.rate,
-			fmtLatency(r.p50), fmtLatency(r.p99), r.errors, r.requests, r.cut, rss, r.respBytes, bare, bareP99, ratio)
+		if r.cut >= 0 {
+			cut = strconv.FormatInt(r.cut, 10)
+		}
+		fmt.Fprintf(tw, "%s\t %.0f\t %s\t %s\t %d/%d\t %s\t %s\t %d\t %s\t %s\t %s\t", r.scenario, r.rate,
+			fmtLatency(r.p50), fmtLatency(r.p99), r.errors, r.requests, cut, rss, r.respBytes, bare, bareP99, ratio)
+		if peers {
+			peer, peerP99 := "-", "-"
+			if r.peerRate > 0 {
+				peer, peerP99 = fmt.Sprintf("%.0f", r.peerRate), fmtLatency(r.peerP99)
+			}
+			fmt.Fprintf(tw, " %s\t %s\t", peer, peerP99)
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

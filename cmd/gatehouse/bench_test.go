@@ -70,7 +70,7 @@ func TestBenchTable(t *testing.T) {
 			requests: 157000, cut: 7, rssKB: 29 * 1024, respBytes: 1489, bareRate: 75100, bareP99: 2100 * time.Microsecond},
 		{scenario: "token issuance", rate: 6800, p50: 5 * time.Millisecond, p99: 261 * time.Millisecond, errors: 3, requests: 68000},
 	}
-	if err := writeBenchTable(&out, rows); err != nil {
+	if err := writeBenchTable(&out, rows, false); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
@@ -86,6 +86,28 @@ func TestBenchTable(t *testing.T) {
 		if !strings.Contains(lines[2], want) {
 			t.Errorf("row %q lacks %q", lines[2], want)
 		}
+	}
+}
+
+func TestBenchTablePeers(t *testing.T) {
+	var out bytes.Buffer
+	rows := []benchRow{
+		{scenario: "token issuance", rate: 9000, p50: time.Millisecond, p99: 20 * time.Millisecond, requests: 90000, cut: -1,
+			peerRate: 1200, peerP99: 80 * time.Millisecond},
+		{scenario: "PRA list page 1", rate: 400, requests: 4000, cut: -1},
+	}
+	if err := writeBenchTable(&out, rows, true); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(strings.Join(strings.Fields(lines[0]), " "), "vs bare peer req/s peer p99") {
+		t.Fatalf("want a header with peer columns and 2 rows, got:\n%s", out.String())
+	}
+	if f := strings.Fields(lines[1]); f[len(f)-3] != "1200" || f[len(f)-2] != "80.0" || !regexp.MustCompile(`0/90000\s+-\s`).MatchString(lines[1]) {
+		t.Errorf("row %q", lines[1])
+	}
+	if f := strings.Fields(lines[2]); f[len(f)-1] != "-" || f[len(f)-2] != "-" {
+		t.Errorf("row without a peer %q", lines[2])
 	}
 }
 
@@ -121,7 +143,8 @@ func TestBenchRuns(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "bench", "--users", "2000", "--duration", "300ms", "--bare-duration", "100ms", "--conns", "4")
+	cmd := exec.CommandContext(ctx, binary, "bench", "--generator", "go", "--users", "2000", "--duration", "300ms",
+		"--bare-duration", "100ms", "--conns", "4", "--creates", "200")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -135,7 +158,7 @@ func TestBenchRuns(t *testing.T) {
 	// busy machine) are allowed; errors are not.
 	row := regexp.MustCompile(`(?m)^\s*(.+?)\s{2,}(\d+)\s.*?\s(\d+)/(\d+)\s+\d+\s.*?(\d+%)\s*$`)
 	rows := row.FindAllStringSubmatch(out, -1)
-	names := benchScenarios(2000, "x", "id", "secret")
+	names := benchScenarios(2000, "id", "secret")
 	if len(rows) != len(names) {
 		t.Fatalf("want %d rows with a ratio to the baseline, got %d:\n%s\n%s", len(names), len(rows), out, stderr.String())
 	}
