@@ -27,6 +27,7 @@ type serveFlags struct {
 	logFormat, logLevel             string
 	shutdownTimeout                 time.Duration
 	bootstrapClientID, bootstrapKey string
+	debugAddr                       string
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,6 +46,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM/SIGINT")
 	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id (env GATEHOUSE_BOOTSTRAP_CLIENT_ID)")
 	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret (env GATEHOUSE_BOOTSTRAP_CLIENT_SECRET)")
+	fs.StringVar(&f.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, apart from the API")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -81,6 +83,13 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 		return err
 	}
 	defer srv.Close()
+	if f.debugAddr != "" {
+		stop, err := serveDebug(f.debugAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	// Listen before bootstrapping, so a start that cannot serve shows no secret.
 	tlsConfig, err := tlsConfigFor(f)
