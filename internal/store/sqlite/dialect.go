@@ -12,8 +12,9 @@ import (
 // dialect describes SQLite to sqlstore. A transaction is worth retrying
 // when another process held the database locked beyond the busy timeout.
 var dialect = sqlstore.Dialect{
-	IDs:       idGenerators{},
-	RowCounts: true,
+	IDs:         idGenerators{},
+	RowCounts:   true,
+	GroupCommit: true,
 	Transient: func(err error) bool {
 		var se *sqlite.Error
 		if !errors.As(err, &se) {

@@ -75,4 +75,8 @@ type Dialect struct {
 	// the writing transaction, so that an unfiltered list's total is one
 	// row read instead of a count(*) over the table (SQLite).
 	RowCounts bool
+	// GroupCommit says that write transactions run one at a time on one
+	// connection (SQLite), so Write runs those that queue together under
+	// one commit (see groupcommit.go).
+	GroupCommit bool
 }

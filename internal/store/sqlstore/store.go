@@ -15,8 +15,9 @@ import (
 // that opened the database closes it.
 type Store struct {
 	reader
-	db DB
-	d  Dialect
+	db        DB
+	d         Dialect
+	committer committer // see groupcommit.go
 }
 
 // New returns a Store over db, which must hold the current schema.
@@ -80,6 +81,9 @@ func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
 }
 
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	if s.d.GroupCommit {
+		return s.retry(ctx, func() error { return s.grouped(ctx, fn) })
+	}
 	return s.retry(ctx, func() error { return s.attempt(ctx, fn) })
 }
 
@@ -89,7 +93,7 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 func (s *Store) retry(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || attempt == maxAttempts || !s.d.Transient(err) {
+		if err == nil || attempt == maxAttempts || !s.d.Transient(err) && !errors.Is(err, errGroupLost) {
 			return err
 		}
 		if err := sleep(ctx, backoff(attempt)); err != nil {
