@@ -99,7 +99,10 @@ With wrk, "resp bytes" is the mean response body size summed by the
 script's response() (headers not counted, as with the go generator);
 "errors" counts non-2xx answers and wrk's socket errors, including answers
 slower than wrk's --timeout of 30 s; "cut off" is "-", since wrk does not
-report requests still in flight when it stops. With the go generator,
+report requests still in flight when it stops. Because the script has a
+response(), wrk copies every body into Lua: on large answers (the 148 KB
+list pages) that costs it more than the go generator, and the bare
+baseline there may be limited by wrk. With the go generator,
 requests still running max(duration/2, 1s) after a scenario ends are cut
 off and counted under "cut off"; their time so far still counts towards
 p50/p99.
