@@ -28,8 +28,9 @@ type Store struct {
 }
 
 var dialect = sqlstore.Dialect{
-	Numbered: true,
-	IDs:      idGenerators{},
+	Numbered:  true,
+	IDs:       idGenerators{},
+	RowCounts: true,
 	Transient: func(err error) bool {
 		var pe *pgconn.PgError
 		return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")

@@ -72,8 +72,9 @@ type Dialect struct {
 	IDs IDGenerators
 	// RowCounts says the schema keeps the exact number of rows of some
 	// tables (a listSpec's counted) in row_counts (name, n), by triggers in
-	// the writing transaction, so that an unfiltered list's total is one
-	// row read instead of a count(*) over the table (SQLite).
+	// the writing transaction, so that an unfiltered list's total is a
+	// sum over that table's rows (one on SQLite, 64 shards on PostgreSQL)
+	// instead of a count(*) over the table.
 	RowCounts bool
 	// GroupCommit says that write transactions run one at a time on one
 	// connection (SQLite), so Write runs those that queue together under

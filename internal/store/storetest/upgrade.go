@@ -31,7 +31,7 @@ VALUES (5, 'Old group', '', 'local', 1, '', 'not_defined', '{}', 1000000, 200000
 // the defaults migration 0003 promises: groups active with no permissions
 // or registrations, users with none of the new fields, providers without
 // directory settings; and those of the migrations after it: users with the
-// zero profile (0004).
+// zero profile (0004), and a users total that counts them (0005).
 func CheckBeforeBeyondInsight(t *testing.T, s directory.Store) {
 	t.Helper()
 	u, err := s.User(ctx, 7)
@@ -48,6 +48,9 @@ func CheckBeforeBeyondInsight(t *testing.T, s directory.Store) {
 	must(t, err)
 	equal(t, "old provider", p, directory.SecurityProvider{ID: 2, Type: directory.ProviderLDAP, Name: "Old LDAP",
 		Enabled: true, UserAuthentication: true, Priority: 1})
+	users, err := s.Users(ctx, directory.Query{})
+	must(t, err)
+	equal(t, "users total", users.Total, 1)
 	// The new tables work beside the old rows.
 	sec := directory.Secret{Title: "s", OwnerIDs: []int64{7}}
 	write(t, s, func(tx directory.Tx) error { return tx.CreateSecret(ctx, &sec) })
@@ -60,6 +63,10 @@ func CheckBeforeBeyondInsight(t *testing.T, s directory.Store) {
 	got, err := s.User(ctx, 7)
 	must(t, err)
 	equal(t, "old user with a profile", got, u)
+	createUsers(t, s, "new")
+	users, err = s.Users(ctx, directory.Query{})
+	must(t, err)
+	equal(t, "users total after a create", users.Total, 2)
 }
 
 // ScriptsBefore returns the migrations/*.sql scripts of an adapter's

@@ -10,9 +10,9 @@
 -- The exact number of users, kept by triggers in the transaction of every
 -- insert and delete (whoever writes, the server or a command beside it), so
 -- that the total of an unfiltered user list is one row read, not a count(*)
--- over every index page. PostgreSQL has no such row: its writers run
--- concurrently, and one counter row would make every two user creates
--- conflict.
+-- over every index page. PostgreSQL's 0005 splits the count into shards,
+-- as its writers run concurrently and one counter row would make every two
+-- user creates conflict.
 
 CREATE INDEX users_id_idx ON users (id);
 
