@@ -95,14 +95,15 @@ generated from the scenario's request templates into the temporary
 directory. Otherwise (--generator go) it comes from this process's own
 closed-loop net/http client on CPU 1 with GOMAXPROCS=1, which is slower
 than the bare handler and so understates it. Both send the same requests.
-With wrk, "resp bytes" is the mean response body size summed by the
-script's response() (headers not counted, as with the go generator);
-"errors" counts non-2xx answers and wrk's socket errors, including answers
-slower than wrk's --timeout of 30 s; "cut off" is "-", since wrk does not
-report requests still in flight when it stops. Because the script has a
-response(), wrk copies every body into Lua: on large answers (the 148 KB
-list pages) that costs it more than the go generator, and the bare
-baseline there may be limited by wrk. With the go generator,
+With wrk, "resp bytes" is the mean size of whole responses as they cross
+the wire (status line, headers and body, wrk's own count), and the bare
+baseline answers with the same number of bytes on the wire; with the go
+generator it is the mean body size. "errors" counts answers with a
+status over 399 (wrk's count; the "PRA create, no password" run, whose
+script sees every answer, counts every non-2xx) and wrk's socket errors,
+including answers slower than wrk's --timeout of 30 s; "cut off" is "-",
+since wrk does not report requests still in flight when it stops.
+With the go generator,
 requests still running max(duration/2, 1s) after a scenario ends are cut
 off and counted under "cut off"; their time so far still counts towards
 p50/p99.
@@ -142,8 +143,8 @@ Flags:
 	fs.StringVar(&f.secret, "client-secret", "", "API account client secret for --url")
 	fs.StringVar(&f.only, "only", "", "run only the scenarios whose names contain one of these comma-separated words")
 	fs.BoolVar(&f.pin, "pin", true, "pin the server to CPU 0 and the load generator to CPU 1 (Linux, 2+ CPUs)")
-	fs.StringVar(&f.generator, "generator", "auto", "load generator: wrk (1 thread; resp bytes from the bodies its Lua script sees, "+
-		"headers not counted), go (this process's net/http client), or auto (wrk when it is on PATH)")
+	fs.StringVar(&f.generator, "generator", "auto", "load generator: wrk (1 thread; resp bytes are whole responses on the wire), "+
+		"go (this process's net/http client; resp bytes are bodies), or auto (wrk when it is on PATH)")
 	fs.Int64Var(&f.creates, "creates", 100_000, "run \"PRA create, no password\" until this many creates were answered and report "+
 		"its rate over all of them (0: for --duration)")
 	fs.StringVar(&f.peerToken, "peer-token", "", "a peer's client_credentials token endpoint URL, loaded like token issuance (needs --peer-token-client)")
@@ -457,7 +458,17 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 		}
 		// With no answer there is no response size to copy.
 		if bare != nil && ctx.Err() == nil && res.requests > 0 {
-			if err := setBareSize(client, bare.url, row.respBytes); err != nil {
+			body := row.respBytes
+			if res.wire {
+				// The same bytes on the wire: the baseline's body is the
+				// server's whole response less the baseline's own headers.
+				hdr, err := bareHeaderBytes(bare.url, bareToken)
+				if err != nil {
+					return err
+				}
+				body = max(0, body-hdr)
+			}
+			if err := setBareSize(client, bare.url, body); err != nil {
 				return err
 			}
 			bsc := sc
@@ -579,6 +590,35 @@ func setBareSize(c *http.Client, base string, n int) error {
 		return fmt.Errorf("bare baseline: set size: %s", resp.Status)
 	}
 	return nil
+}
+
+// bareHeaderBytes is the size of the bare baseline's status line and
+// headers, read off one raw answer.
+func bareHeaderBytes(base, token string) (int, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return 0, err
+	}
+	c, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	// Kept alive, as under load: a "Connection: close" would add a header.
+	fmt.Fprintf(c, "GET / HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n", u.Host, token)
+	r := bufio.NewReader(c)
+	n := 0
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return 0, fmt.Errorf("bare baseline: reading headers: %w", err)
+		}
+		n += len(line)
+		if line == "\r\n" {
+			return n, nil
+		}
+	}
 }
 
 // serveBare is the baseline: a net/http server that checks the bearer

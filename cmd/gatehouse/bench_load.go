@@ -86,7 +86,8 @@ type loadResult struct {
 	cut              int64 // requests cut off at the end, neither answered nor errors
 	elapsed          time.Duration
 	hist             histogram
-	bytes            int64 // response body bytes
+	bytes            int64 // response body bytes, or with wire, whole responses
+	wire             bool  // bytes counts status lines and headers too (wrk)
 	firstError       string
 	// p50 and p99 are the latency percentiles (from hist for the Go
 	// generator, from wrk's own histogram for wrk).
