@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -64,22 +65,9 @@ func (h *Hasher) Verify(ctx context.Context, phc, password string) (bool, error)
 		sum := sha256.Sum256([]byte(password))
 		return subtle.ConstantTimeCompare([]byte(base64.RawStdEncoding.EncodeToString(sum[:])), []byte(rest)) == 1, nil
 	}
-	parts := strings.Split(phc, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false, errors.New("unsupported password hash")
-	}
-	var p Argon2Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
-		return false, fmt.Errorf("malformed password hash: %w", err)
-	}
-	enc := base64.RawStdEncoding
-	salt, err := enc.DecodeString(parts[4])
+	p, salt, want, err := parseArgon2id(phc)
 	if err != nil {
-		return false, fmt.Errorf("malformed password hash: %w", err)
-	}
-	want, err := enc.DecodeString(parts[5])
-	if err != nil {
-		return false, fmt.Errorf("malformed password hash: %w", err)
+		return false, err
 	}
 	select {
 	case h.slots <- struct{}{}:
@@ -89,6 +77,73 @@ func (h *Hasher) Verify(ctx context.Context, phc, password string) (bool, error)
 	defer func() { <-h.slots }()
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// Bounds on a stored hash's parameters. A hash comes from the database or
+// an import, so it is not trusted to be sane: p=0 would panic in argon2,
+// and a huge m or t would let one sign-in take the server's memory or CPU.
+// The ranges hold every cost Gatehouse writes and RFC 9106's and OWASP's
+// recommendations, with room to spare.
+const (
+	minArgon2Memory = 8       // KiB; argon2 needs at least 8 per lane
+	maxArgon2Memory = 1 << 18 // KiB: 256 MiB
+	maxArgon2Time   = 16      // passes
+	maxArgon2Lanes  = 16      // p
+	minArgon2Salt   = 8       // bytes, RFC 9106's minimum
+	maxArgon2Salt   = 64      // bytes
+	minArgon2Key    = 16      // bytes
+	maxArgon2Key    = 64      // bytes
+)
+
+var errBadHash = errors.New("malformed password hash")
+
+// parseArgon2id reads $argon2id$v=19$m=M,t=T,p=P$salt$key, refusing any
+// parameter outside the bounds above.
+func parseArgon2id(phc string) (p Argon2Params, salt, key []byte, err error) {
+	parts := strings.Split(phc, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return p, nil, nil, errors.New("unsupported password hash")
+	}
+	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
+		return p, nil, nil, fmt.Errorf("%w: version %q", errBadHash, parts[2])
+	}
+	m, t, lanes, err := argon2Costs(parts[3])
+	if err != nil {
+		return p, nil, nil, err
+	}
+	enc := base64.RawStdEncoding.Strict()
+	if salt, err = enc.DecodeString(parts[4]); err != nil || len(salt) < minArgon2Salt || len(salt) > maxArgon2Salt {
+		return p, nil, nil, fmt.Errorf("%w: salt must be %d to %d bytes of unpadded base64", errBadHash, minArgon2Salt, maxArgon2Salt)
+	}
+	if key, err = enc.DecodeString(parts[5]); err != nil || len(key) < minArgon2Key || len(key) > maxArgon2Key {
+		return p, nil, nil, fmt.Errorf("%w: key must be %d to %d bytes of unpadded base64", errBadHash, minArgon2Key, maxArgon2Key)
+	}
+	return Argon2Params{MemoryKiB: uint32(m), Time: uint32(t), Threads: uint8(lanes)}, salt, key, nil
+}
+
+// argon2Costs reads "m=M,t=T,p=P" in that order, each a plain decimal
+// within its bounds.
+func argon2Costs(s string) (m, t, p uint64, err error) {
+	fields := strings.Split(s, ",")
+	if len(fields) != 3 {
+		return 0, 0, 0, fmt.Errorf("%w: want m=,t=,p=", errBadHash)
+	}
+	out := [3]*uint64{&m, &t, &p}
+	for i, f := range []struct {
+		name     string
+		min, max uint64
+	}{{"m", minArgon2Memory, maxArgon2Memory}, {"t", 1, maxArgon2Time}, {"p", 1, maxArgon2Lanes}} {
+		v, ok := strings.CutPrefix(fields[i], f.name+"=")
+		n, perr := strconv.ParseUint(v, 10, 32)
+		if !ok || perr != nil || n < f.min || n > f.max {
+			return 0, 0, 0, fmt.Errorf("%w: %s must be between %d and %d", errBadHash, f.name, f.min, f.max)
+		}
+		*out[i] = n
+	}
+	if m < 8*p {
+		return 0, 0, 0, fmt.Errorf("%w: m must be at least 8 KiB per lane", errBadHash)
+	}
+	return m, t, p, nil
 }
 
 // randomPrefix marks the hash of a server-generated random password.
