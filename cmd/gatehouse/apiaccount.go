@@ -13,7 +13,7 @@ import (
 )
 
 // cliActor is who the audit log names for command-line changes.
-var cliActor = directory.Actor{Kind: "cli"}
+var cliActor = directory.Actor{Kind: directory.ActorCLI}
 
 func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, sub, args, fs, db, err := subcommand(ctx, "api-account", args, stderr, "create, list, rotate-secret, disable or enable")

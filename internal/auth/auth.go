@@ -75,7 +75,7 @@ func can(a directory.Access, write bool) bool {
 
 // Actor is the principal as the audit log names it.
 func (p Principal) Actor() directory.Actor {
-	return directory.Actor{Kind: "api_account", ID: p.AccountID, Name: p.Name}
+	return directory.Actor{Kind: directory.ActorAPIAccount, ID: p.AccountID, Name: p.Name}
 }
 
 // narrow returns perms limited to what scope allows.

@@ -170,7 +170,7 @@ func (i *instance) account(t testing.TB, in directory.NewAPIAccount) (directory.
 	if in.Perms == (directory.Permissions{}) {
 		in.Perms = directory.FullPermissions()
 	}
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	a, secret, err := i.dir.CreateAPIAccount(ctx, in)
 	if err != nil {
 		t.Fatalf("CreateAPIAccount: %v", err)

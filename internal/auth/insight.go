@@ -35,7 +35,7 @@ func (p Insight) Actor() directory.Actor {
 	if p.Account != nil {
 		return p.Account.Actor()
 	}
-	return directory.Actor{Kind: "user", ID: p.User.ID, Name: p.User.Username}
+	return directory.Actor{Kind: directory.ActorUser, ID: p.User.ID, Name: p.User.Username}
 }
 
 // accountGrants is what an API account may do through BeyondInsight: its

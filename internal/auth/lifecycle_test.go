@@ -15,7 +15,7 @@ import (
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
-var cli = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+var cli = directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 func TestBearerParsing(t *testing.T) {
 	e := newEnv(t, auth.Config{})
@@ -356,7 +356,7 @@ func TestScopeNarrowsPermissions(t *testing.T) {
 	if ro.Perms.Configuration != directory.AccessReadOnly || ro.Perms.UserManagement != directory.AccessReadOnly {
 		t.Errorf("read_only perms %+v", ro.Perms)
 	}
-	if act := full.Actor(); act.Kind != "api_account" || act.ID != a.ID || act.Name != a.Name {
+	if act := full.Actor(); act.Kind != directory.ActorAPIAccount || act.ID != a.ID || act.Name != a.Name {
 		t.Errorf("actor %+v", act)
 	}
 }

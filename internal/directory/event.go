@@ -21,19 +21,30 @@ type Event struct {
 	After      json.RawMessage
 }
 
+// ActorKind says what kind of principal acts. It decides what the actor
+// may do (only ActorCLI may change administrators), so it is a closed set.
+type ActorKind string
+
+const (
+	ActorAPIAccount ActorKind = "api_account" // an API account, through any face
+	ActorUser       ActorKind = "user"        // a directory user signed in to BeyondInsight
+	ActorCLI        ActorKind = "cli"         // the gatehouse command line, run on the server
+	ActorSystem     ActorKind = "system"      // the server itself: bootstrap, start-up
+)
+
 // Actor names who is acting. Faces put it on the request context after
 // authentication; the CLI and start-up use their own.
 type Actor struct {
-	Kind string // "api_account", "user", "cli", "system"
+	Kind ActorKind
 	ID   int64
 	Name string
 }
 
 func (a Actor) String() string {
 	if a.ID == 0 {
-		return a.Kind
+		return string(a.Kind)
 	}
-	return a.Kind + ":" + strconv.FormatInt(a.ID, 10) + " (" + a.Name + ")"
+	return string(a.Kind) + ":" + strconv.FormatInt(a.ID, 10) + " (" + a.Name + ")"
 }
 
 type actorKey struct{}
@@ -48,7 +59,7 @@ func ActorFrom(ctx context.Context) Actor {
 	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
 		return a
 	}
-	return Actor{Kind: "system"}
+	return Actor{Kind: ActorSystem}
 }
 
 // audit renders v (a domain struct whose secret fields are tagged json:"-")

@@ -47,7 +47,7 @@ func (s *Service) write(ctx context.Context, fn func(tx Tx) (*Event, error)) err
 
 // mayChangeAdmin is the rule that administrators are managed only from the
 // command line, never through an API.
-func mayChangeAdmin(ctx context.Context) bool { return ActorFrom(ctx).Kind == "cli" }
+func mayChangeAdmin(ctx context.Context) bool { return ActorFrom(ctx).Kind == ActorCLI }
 
 // checkVersion enforces an expected version (0 means the caller has none).
 func checkVersion(expected, actual int64) error {

@@ -20,7 +20,7 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-var ctx = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+var ctx = directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 // open opens a new, empty store of the kind the test run selects
 // (GATEHOUSE_TEST_STORE, as internal/testserver reads it).

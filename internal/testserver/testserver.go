@@ -151,7 +151,7 @@ func (s *Server) AdminToken(t testing.TB) string {
 // NewAccount creates an API account with the given permissions.
 func (s *Server) NewAccount(t testing.TB, name string, p directory.Permissions) (clientID, secret string) {
 	t.Helper()
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	a, secret, err := s.Service().CreateAPIAccount(ctx, directory.NewAPIAccount{Name: name, Perms: p})
 	if err != nil {
 		t.Fatalf("create api account %q: %v", name, err)

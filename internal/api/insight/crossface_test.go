@@ -139,7 +139,7 @@ func TestWritesAreAudited(t *testing.T) {
 	if err != nil || len(accounts.Items) != 1 {
 		t.Fatalf("accounts %v %v", accounts, err)
 	}
-	admin := directory.Actor{Kind: "api_account", ID: accounts.Items[0].ID, Name: accounts.Items[0].Name}.String()
+	admin := directory.Actor{Kind: directory.ActorAPIAccount, ID: accounts.Items[0].ID, Name: accounts.Items[0].Name}.String()
 	if !strings.HasPrefix(admin, "api_account:") || !strings.Contains(admin, directory.BootstrapName) {
 		t.Fatalf("actor %q", admin)
 	}
@@ -149,7 +149,7 @@ func TestWritesAreAudited(t *testing.T) {
 	e.wantEvent("group.create", gid, admin)
 	opID := e.localUser("operator", "operator password", gid)
 	e.wantEvent("user.create", opID, admin)
-	operator := directory.Actor{Kind: "user", ID: opID, Name: "operator"}.String()
+	operator := directory.Actor{Kind: directory.ActorUser, ID: opID, Name: "operator"}.String()
 	as := func(method, path, body string, status int) *testserver.Response {
 		t.Helper()
 		return want(t, e.as(psAuth(key, "operator"), method, path, body), status)
@@ -185,7 +185,7 @@ func TestWritesAreAudited(t *testing.T) {
 	secret, _ := resp.JSON(t).(string)
 	tok := e.token(app["ClientID"].(string), secret)
 	want(t, e.as("Bearer "+tok, http.MethodPost, "/Users/"+itoa(appID)+"/RecycleClientSecret", ""), http.StatusOK)
-	e.wantEvent("user.recycle_client_secret", appID, directory.Actor{Kind: "user", ID: appID, Name: "robot"}.String())
+	e.wantEvent("user.recycle_client_secret", appID, directory.Actor{Kind: directory.ActorUser, ID: appID, Name: "robot"}.String())
 
 	want(t, e.do(http.MethodDelete, "/UserGroups/"+itoa(dev)+"/Permissions", ""), http.StatusOK)
 	e.wantEvent("group.update", dev, admin)

@@ -224,7 +224,7 @@ func TestDirectoryUsers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		admin := directory.Actor{Kind: "api_account", ID: accounts.Items[0].ID, Name: accounts.Items[0].Name}.String()
+		admin := directory.Actor{Kind: directory.ActorAPIAccount, ID: accounts.Items[0].ID, Name: accounts.Items[0].Name}.String()
 		e.wantEvent("user.create", id, admin)
 		e.wantEvent("security_provider.create", u.SecurityProviderID, admin)
 

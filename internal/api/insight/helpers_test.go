@@ -109,7 +109,7 @@ func (e *env) signIn(authorization string) (string, map[string]any) {
 }
 
 // cli is a context acting as the command line, for fixtures.
-var cli = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+var cli = directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 // registration creates an API registration and returns its id and key.
 func (e *env) registration(name string, passwordRequired bool, ips ...string) (int64, string) {

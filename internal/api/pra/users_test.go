@@ -290,7 +290,7 @@ func TestUserFilters(t *testing.T) {
 
 func TestAdministratorsAreReadOnly(t *testing.T) {
 	e := newEnv(t)
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	admin, err := e.Service().CreateUser(ctx, directory.NewUser{Admin: true,
 		UserChange: directory.UserChange{Username: directory.To("root"), DisplayName: directory.To("Root")}})
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 const base = "/api/public/v3"
 
 // cli is the context of fixtures arranged as the command line would.
-var cli = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+var cli = directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 // env is a test server and the bootstrap account's token.
 type env struct {

@@ -202,7 +202,7 @@ func patchBody(ops ...string) string {
 }
 
 // cli is a context acting as the command line, for fixtures.
-var cli = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+var cli = directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 // stored reads a user straight from the directory.
 func (e *env) stored(id string) directory.User {
