@@ -50,31 +50,40 @@ func startInstances(t *testing.T, authCfg auth.Config) (a, b *instance) {
 		// PostgreSQL needs no telling, which these tests check.
 		authCfg.SharedRateLimits = true
 	}
+	a, b = startInstance(t, dsn, authCfg, "A"), startInstance(t, dsn, authCfg, "B")
+	if a == nil || b == nil {
+		t.FailNow()
+	}
+	if _, _, err := a.srv.Directory().Bootstrap(ctx, testserver.AdminClientID, testserver.AdminSecret); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	return a, b
+}
+
+// startInstance starts one instance on dsn, as one more process would. It
+// may run on any goroutine: it reports failures with t.Errorf and nil.
+func startInstance(t *testing.T, dsn string, authCfg auth.Config, name string) *instance {
+	ctx := context.Background()
 	cfg := server.Config{
 		Auth:   authCfg,
 		Argon2: directory.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, // speed, not strength
 		Logger: slog.New(slog.DiscardHandler),
 	}
-	start := func(name string) *instance {
-		st, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatalf("instance %s: open store: %v", name, err)
-		}
-		t.Cleanup(func() { st.Close() })
-		srv, err := server.New(ctx, st, cfg)
-		if err != nil {
-			t.Fatalf("instance %s: %v", name, err)
-		}
-		t.Cleanup(srv.Close)
-		hs := httptest.NewServer(srv.Handler())
-		t.Cleanup(hs.Close)
-		return &instance{name: name, srv: srv, http: hs}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Errorf("instance %s: open store: %v", name, err)
+		return nil
 	}
-	a, b = start("A"), start("B")
-	if _, _, err := a.srv.Directory().Bootstrap(ctx, testserver.AdminClientID, testserver.AdminSecret); err != nil {
-		t.Fatalf("bootstrap: %v", err)
+	t.Cleanup(func() { st.Close() })
+	srv, err := server.New(ctx, st, cfg)
+	if err != nil {
+		t.Errorf("instance %s: %v", name, err)
+		return nil
 	}
-	return a, b
+	t.Cleanup(srv.Close)
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &instance{name: name, srv: srv, http: hs}
 }
 
 // send makes one request; unlike do, it may run on any goroutine.
@@ -131,7 +140,7 @@ func (i *instance) token(t *testing.T, clientID, secret string) string {
 // instance's directory, as the CLI would.
 func (i *instance) account(t *testing.T, name string) (directory.APIAccount, string) {
 	t.Helper()
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	a, secret, err := i.srv.Directory().CreateAPIAccount(ctx, directory.NewAPIAccount{Name: name, Perms: directory.FullPermissions()})
 	if err != nil {
 		t.Fatalf("instance %s: create API account: %v", i.name, err)
@@ -179,7 +188,7 @@ func TestInstancesShareTokens(t *testing.T) {
 
 func TestInstancesSeeRevocationWithinASecond(t *testing.T) {
 	a, b := startInstances(t, auth.Config{})
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 	t.Run("rotated secret", func(t *testing.T) {
 		acct, secret := a.account(t, "rotated")
