@@ -17,6 +17,14 @@ import (
 type Store interface {
 	Reader
 	Write(ctx context.Context, fn func(Tx) error) error
+	// Snapshot runs fn with a Reader on one read-only view of the
+	// directory as it was committed when Snapshot began: every read fn
+	// makes sees that same moment, whatever commits meanwhile, so that a
+	// reader of many pages (an export) finds every reference resolved. The
+	// Reader is valid only during fn. Writers are not blocked, but a long
+	// snapshot keeps old row versions alive (SQLite cannot truncate its
+	// WAL past it), so it is for operations, not requests.
+	Snapshot(ctx context.Context, fn func(Reader) error) error
 	// AccountsChangedSince returns the API accounts whose UpdatedAt is at or
 	// after since. internal/auth polls it with an overlap, keeping the newest
 	// Version of each, so that every instance sees a revocation within a
@@ -61,6 +69,12 @@ type Store interface {
 	// DeleteRateCounts deletes the stored windows of that kind whose Start
 	// is before before (Unix seconds).
 	DeleteRateCounts(ctx context.Context, window RateWindow, before int64) error
+}
+
+// IDMarker reads the id marks (see Transfer) of a Snapshot's moment; the
+// Reader a Snapshot gives is one where the store can export.
+type IDMarker interface {
+	IDMarks(ctx context.Context) (IDMarks, error)
 }
 
 // Reader is every query, inside or outside a transaction.

@@ -65,6 +65,16 @@ func (d database) Begin(ctx context.Context) (sqlstore.TxConn, error) {
 	return txConn{conn{tx}, tx}, nil
 }
 
+// BeginSnapshot starts a REPEATABLE READ READ ONLY transaction: one
+// snapshot for all its reads, and it never conflicts with writers.
+func (d database) BeginSnapshot(ctx context.Context) (sqlstore.TxConn, error) {
+	tx, err := d.b.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	return txConn{conn{tx}, tx}, nil
+}
+
 // Autocommit is the pool (or connection) itself: pgx runs a statement
 // outside a transaction in one of its own, at the server's default
 // isolation.

@@ -36,6 +36,17 @@ func (d *database) Begin(ctx context.Context) (sqlstore.TxConn, error) {
 	return &txConn{tx: tx, prepared: d.write.prepared}, nil
 }
 
+// BeginSnapshot runs a deferred BEGIN on a reader connection (ReadOnly
+// keeps the DSN's IMMEDIATE off it): WAL mode then gives it one view of
+// the database from its first read until it ends, beside the writer.
+func (d *database) BeginSnapshot(ctx context.Context) (sqlstore.TxConn, error) {
+	tx, err := d.read.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	return &txConn{tx: tx, prepared: d.read.prepared}, nil
+}
+
 // Autocommit is the writer connection outside a transaction: SQLite runs
 // a lone statement as its own transaction.
 func (d *database) Autocommit() sqlstore.Querier { return d.write }

@@ -126,9 +126,13 @@ var (
 
 // IDMarks reads every table's generator.
 func (s *Store) IDMarks(ctx context.Context) (directory.IDMarks, error) {
+	return idMarks(ctx, s.q, s.d.IDs)
+}
+
+func idMarks(ctx context.Context, q Querier, ids IDGenerators) (directory.IDMarks, error) {
 	var m directory.IDMarks
 	for _, t := range idTables {
-		last, err := s.d.IDs.Last(ctx, s.q, t.name)
+		last, err := ids.Last(ctx, q, t.name)
 		if err != nil {
 			return m, err
 		}

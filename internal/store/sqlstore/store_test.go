@@ -18,8 +18,9 @@ type fakeDB struct {
 
 var errTransient = errors.New("serialization failure")
 
-func (d *fakeDB) Begin(context.Context) (TxConn, error) { return &fakeTx{d}, nil }
-func (d *fakeDB) Autocommit() Querier                   { return d.Querier }
+func (d *fakeDB) Begin(context.Context) (TxConn, error)         { return &fakeTx{d}, nil }
+func (d *fakeDB) Autocommit() Querier                           { return d.Querier }
+func (d *fakeDB) BeginSnapshot(context.Context) (TxConn, error) { return &fakeTx{d}, nil }
 
 type fakeTx struct{ d *fakeDB }
 

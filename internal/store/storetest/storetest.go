@@ -45,7 +45,7 @@ func Run(t *testing.T, open Opener) {
 		userCases, filterCases, listCases, groupCases, memberCases, teamCases,
 		providerCases, accountCases, eventCases, txCases, raceCases, persistenceCases,
 		rateCountCases, transferCases, registrationCases, secretCases, sessionCases,
-		profileCases, membershipCases, concurrentCases,
+		profileCases, membershipCases, concurrentCases, snapshotCases,
 	} {
 		cases = append(cases, group...)
 	}
