@@ -24,7 +24,8 @@ var migrations embed.FS
 // Store is a directory.Store on a PostgreSQL database.
 type Store struct {
 	*sqlstore.Store
-	pool *pgxpool.Pool
+	pool      *pgxpool.Pool
+	stopFolds func()
 }
 
 var dialect = sqlstore.Dialect{
@@ -59,7 +60,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{Store: sqlstore.New(newDatabase(pool), dialect), pool: pool}, nil
+	return &Store{Store: sqlstore.New(newDatabase(pool), dialect), pool: pool, stopFolds: rowCountFolder(pool)}, nil
 }
 
 // migrationLock is the advisory lock key under which instances migrate one
@@ -96,6 +97,7 @@ func noAdvisoryLocks(err error) bool {
 
 // Close closes the pool; it is safe to call more than once.
 func (s *Store) Close() error {
+	s.stopFolds()
 	s.pool.Close()
 	return nil
 }

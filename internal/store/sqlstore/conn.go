@@ -40,10 +40,6 @@ type DB interface {
 	// Begin starts a write transaction at the isolation the dialect needs
 	// for Write's guarantees (serializable, or SQLite's single writer).
 	Begin(ctx context.Context) (TxConn, error)
-	// BeginSnapshot starts a read-only transaction whose reads all see one
-	// committed state (SQLite's deferred read transaction, PostgreSQL's
-	// REPEATABLE READ), on a connection apart from the writer's.
-	BeginSnapshot(ctx context.Context) (TxConn, error)
 	// Autocommit runs each statement as a transaction of its own on a
 	// connection that may write, at the database's default isolation (READ
 	// COMMITTED on PostgreSQL). It is for statements that are atomic by
@@ -77,8 +73,9 @@ type Dialect struct {
 	// RowCounts says the schema keeps the exact number of rows of some
 	// tables (a listSpec's counted) in row_counts (name, n), by triggers in
 	// the writing transaction, so that an unfiltered list's total is a
-	// sum over that table's rows (one on SQLite, 64 shards on PostgreSQL)
-	// instead of a count(*) over the table.
+	// sum over that name's rows (one on SQLite; on PostgreSQL the changes
+	// writers appended, folded together in the background) instead of a
+	// count(*) over the table.
 	RowCounts bool
 	// GroupCommit says that write transactions run one at a time on one
 	// connection (SQLite), so Write runs those that queue together under

@@ -29,7 +29,8 @@ type listSpec struct {
 // stRowCount reads a table's row count where the dialect keeps one. It is
 // not in statements, which every dialect prepares; Statements adds it where
 // the dialect keeps counts.
-// The sum covers schemas that split a count into shards (PostgreSQL's).
+// The sum covers schemas that keep a count as several rows (PostgreSQL's
+// appended changes).
 var stRowCount = &stmt{plain: "SELECT CAST(sum(n) AS BIGINT) FROM row_counts WHERE name = ?", numbered: "SELECT CAST(sum(n) AS BIGINT) FROM row_counts WHERE name = $1"}
 
 type scanner interface {
