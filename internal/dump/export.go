@@ -27,23 +27,33 @@ type ExportOptions struct {
 }
 
 // Export writes the directory in st to w, page by page, and returns how
-// many records of each type it wrote. Each page is one consistent read,
-// but the export as a whole is not one snapshot: take it from a directory
-// nobody writes to meanwhile, or an import may find a reference to a row
-// deleted half-way (and refuse it).
+// many records of each type it wrote. It reads everything in one Snapshot,
+// so the dump is the directory of one moment however long it takes and
+// whoever writes meanwhile: every reference in it resolves, and its id
+// marks cover its rows.
 func Export(ctx context.Context, st directory.Store, w io.Writer, opt ExportOptions) (Counts, error) {
-	tr, ok := st.(directory.Transfer)
+	var counts Counts
+	err := st.Snapshot(ctx, func(r directory.Reader) error {
+		var err error
+		counts, err = exportFrom(ctx, r, w, opt)
+		return err
+	})
+	return counts, err
+}
+
+func exportFrom(ctx context.Context, r directory.Reader, w io.Writer, opt ExportOptions) (Counts, error) {
+	marker, ok := r.(directory.IDMarker)
 	if !ok {
 		return nil, errors.New("this store cannot export")
 	}
 	if opt.Progress == nil {
 		opt.Progress = noProgress{}
 	}
-	marks, err := tr.IDMarks(ctx)
+	marks, err := marker.IDMarks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	x := &exporter{ctx: ctx, st: st, opt: opt, counts: Counts{}}
+	x := &exporter{ctx: ctx, st: r, opt: opt, counts: Counts{}}
 	h := header{Type: Format, Version: Version, ExportedAt: time.Now().UTC(), PasswordHashes: opt.PasswordHashes,
 		Events: opt.Events, IDMarks: marksToJSON(marks)}
 	if h.Counts, err = x.totals(); err != nil {
@@ -75,7 +85,7 @@ func Export(ctx context.Context, st directory.Store, w io.Writer, opt ExportOpti
 
 type exporter struct {
 	ctx    context.Context
-	st     directory.Store
+	st     directory.Reader
 	opt    ExportOptions
 	enc    *json.Encoder
 	counts Counts
