@@ -40,6 +40,10 @@ type DB interface {
 	// Begin starts a write transaction at the isolation the dialect needs
 	// for Write's guarantees (serializable, or SQLite's single writer).
 	Begin(ctx context.Context) (TxConn, error)
+	// BeginSnapshot starts a read-only transaction whose reads all see one
+	// committed state (SQLite's deferred read transaction, PostgreSQL's
+	// REPEATABLE READ), on a connection apart from the writer's.
+	BeginSnapshot(ctx context.Context) (TxConn, error)
 	// Autocommit runs each statement as a transaction of its own on a
 	// connection that may write, at the database's default isolation (READ
 	// COMMITTED on PostgreSQL). It is for statements that are atomic by
