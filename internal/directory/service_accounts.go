@@ -74,18 +74,19 @@ func (s *Service) EnsureAPIAccount(ctx context.Context, in NewAPIAccount) (APIAc
 	if err != nil || subtle.ConstantTimeCompare(a.SecretHash, HashSecret(in.Secret)) == 1 {
 		return a, err
 	}
-	return s.updateAccount(ctx, a.ID, "api_account.rotate_secret", func(a *APIAccount) error {
+	return s.updateAccount(ctx, a.ID, "api_account.rotate_secret", true, func(a *APIAccount) error {
 		a.SecretHash = HashSecret(in.Secret)
 		a.TokenGeneration++
 		return nil
 	})
 }
 
-// RotateSecret gives an account a new secret and invalidates every token
-// issued with the old one.
+// RotateSecret gives an account a new secret, invalidates every token
+// issued with the old one, and lifts its lock-outs: whoever guessed at the
+// old secret has nothing left to guess at.
 func (s *Service) RotateSecret(ctx context.Context, id int64) (APIAccount, string, error) {
 	secret, hash := NewClientSecret()
-	a, err := s.updateAccount(ctx, id, "api_account.rotate_secret", func(a *APIAccount) error {
+	a, err := s.updateAccount(ctx, id, "api_account.rotate_secret", true, func(a *APIAccount) error {
 		a.SecretHash = hash
 		a.TokenGeneration++
 		return nil
@@ -94,13 +95,14 @@ func (s *Service) RotateSecret(ctx context.Context, id int64) (APIAccount, strin
 }
 
 // SetAPIAccountEnabled enables or disables an account; disabling
-// invalidates its tokens.
+// invalidates its tokens, and enabling lifts its lock-outs, as an
+// administrator turning an account back on means it to work.
 func (s *Service) SetAPIAccountEnabled(ctx context.Context, id int64, enabled bool) (APIAccount, error) {
 	action := "api_account.enable"
 	if !enabled {
 		action = "api_account.disable"
 	}
-	return s.updateAccount(ctx, id, action, func(a *APIAccount) error {
+	return s.updateAccount(ctx, id, action, enabled, func(a *APIAccount) error {
 		if a.Enabled && !enabled {
 			a.TokenGeneration++
 		}
@@ -127,7 +129,25 @@ func (s *Service) UpdateAPIAccountState(ctx context.Context, id int64, fn func(*
 	return a, err
 }
 
-func (s *Service) updateAccount(ctx context.Context, id int64, action string, fn func(*APIAccount) error) (APIAccount, error) {
+// UnlockAPIAccount lifts every lock-out of the account, from every source.
+func (s *Service) UnlockAPIAccount(ctx context.Context, id int64) (APIAccount, error) {
+	var a APIAccount
+	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		var err error
+		if a, err = tx.APIAccount(ctx, id); err != nil {
+			return nil, err
+		}
+		if err := tx.ClearLoginLocks(ctx, id); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "api_account.unlock", TargetType: "api_account", TargetID: id}, nil
+	})
+	return a, err
+}
+
+// updateAccount changes the account with fn and audits it as action;
+// unlock also lifts the account's lock-outs in the same transaction.
+func (s *Service) updateAccount(ctx context.Context, id int64, action string, unlock bool, fn func(*APIAccount) error) (APIAccount, error) {
 	var a APIAccount
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
 		var err error
@@ -140,6 +160,11 @@ func (s *Service) updateAccount(ctx context.Context, id int64, action string, fn
 		}
 		if err := tx.UpdateAPIAccount(ctx, &a); err != nil {
 			return nil, err
+		}
+		if unlock {
+			if err := tx.ClearLoginLocks(ctx, id); err != nil {
+				return nil, err
+			}
 		}
 		return &Event{Action: action, TargetType: "api_account", TargetID: id, Before: audit(&before), After: audit(&a)}, nil
 	})

@@ -69,6 +69,19 @@ type Store interface {
 	// DeleteRateCounts deletes the stored windows of that kind whose Start
 	// is before before (Unix seconds).
 	DeleteRateCounts(ctx context.Context, window RateWindow, before int64) error
+
+	// --- Lock-outs per account and source (internal/auth) ---
+	//
+	// Written outside any transaction: setting one is not a directory
+	// change. Tx.ClearLoginLocks lifts them inside one.
+
+	// PutLoginLocks stores each lock, replacing any of the same account and
+	// source; all or none.
+	PutLoginLocks(ctx context.Context, locks []LoginLock) error
+	// LoginLocks returns every lock whose Until is after at.
+	LoginLocks(ctx context.Context, at time.Time) ([]LoginLock, error)
+	// DeleteLoginLocks deletes the locks that ended at or before at.
+	DeleteLoginLocks(ctx context.Context, at time.Time) error
 }
 
 // IDMarker reads the id marks (see Transfer) of a Snapshot's moment; the
@@ -164,6 +177,8 @@ type Tx interface {
 
 	CreateAPIAccount(ctx context.Context, a *APIAccount) error
 	UpdateAPIAccount(ctx context.Context, a *APIAccount) error
+	// ClearLoginLocks lifts every lock-out of the account.
+	ClearLoginLocks(ctx context.Context, accountID int64) error
 
 	AppendEvent(ctx context.Context, e *Event) error
 }

@@ -44,7 +44,7 @@ func Run(t *testing.T, open Opener) {
 	for _, group := range [][]testCase{
 		userCases, filterCases, listCases, groupCases, memberCases, teamCases,
 		providerCases, accountCases, eventCases, txCases, raceCases, persistenceCases,
-		rateCountCases, transferCases, registrationCases, secretCases, sessionCases,
+		rateCountCases, loginLockCases, transferCases, registrationCases, secretCases, sessionCases,
 		profileCases, membershipCases, concurrentCases, snapshotCases,
 	} {
 		cases = append(cases, group...)
