@@ -74,6 +74,9 @@ func Open(ctx context.Context, path string) (_ *Store, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
 	s := &Store{}
 	defer func() {
 		if err != nil {
@@ -108,6 +111,23 @@ func Open(ctx context.Context, path string) (_ *Store, err error) {
 		}
 	}
 	return s, nil
+}
+
+// createPrivate creates the database file, empty (which SQLite takes for
+// a new database), readable by its owner only: it holds password hashes
+// and the token signing key. SQLite gives the -wal and -shm files it
+// creates beside it the database file's mode, so they are private too,
+// with no process-wide umask. An existing file keeps the mode it has, so
+// that an operator's chmod (say, for a backup group) holds.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 func openPool(ctx context.Context, path, params string, conns int) (*sql.DB, error) {
