@@ -143,6 +143,10 @@ func (s *Server) Service() *directory.Service { return s.srv.Directory() }
 // Store is the server's store.
 func (s *Server) Store() directory.Store { return s.store }
 
+// DSN is the server's database: a SQLite file path or a PostgreSQL URL,
+// for tests that check the database itself (integrity after hostile input).
+func (s *Server) DSN() string { return s.dsn }
+
 // AdminToken returns a bearer token of the bootstrap account.
 func (s *Server) AdminToken(t testing.TB) string {
 	return s.Token(t, AdminClientID, AdminSecret)
