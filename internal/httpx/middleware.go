@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -18,6 +19,8 @@ import (
 type requestInfo struct {
 	id        string
 	principal string
+	client    netip.Addr // see ClientAddress
+	resolved  bool       // client was set by ClientAddress
 }
 
 type infoKey struct{}
@@ -116,8 +119,9 @@ func track(w http.ResponseWriter) *statusWriter {
 
 // AccessLog logs one line per request: method, path, the names (never the
 // values, which may be personal data) of its query parameters, status,
-// bytes, duration, request id and principal. Headers and bodies are never
-// logged, so neither tokens nor passwords can reach the log.
+// bytes, duration, request id, client address (ClientAddr) and principal.
+// Headers and bodies are never logged, so neither tokens nor passwords can
+// reach the log.
 func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -135,6 +139,7 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 			slog.Int64("bytes", sw.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", info.id),
+			slog.String("client", ClientAddr(r).String()),
 		}
 		if r.URL.RawQuery != "" {
 			attrs = append(attrs, slog.String("query", queryNames(r)))

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/api/insight"
@@ -24,7 +25,10 @@ type Config struct {
 	Auth      auth.Config
 	Argon2    directory.Argon2Params
 	PublicURL string // absolute base for Link and Location headers; empty: from the request
-	Logger    *slog.Logger
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client (httpx.ClientAddress); empty: the socket peer is.
+	TrustedProxies []netip.Prefix
+	Logger         *slog.Logger
 	// Directories looks up Active Directory and LDAP users; nil uses LDAP
 	// with the system's trusted certificates.
 	Directories directory.AccountFinder
@@ -75,7 +79,7 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 		}
 		mux.ServeHTTP(w, r)
 	})
-	s.handler = withMiddleware(root, cfg.Logger)
+	s.handler = withMiddleware(root, cfg.Logger, cfg.TrustedProxies)
 	return s, nil
 }
 
