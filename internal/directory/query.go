@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -198,8 +199,23 @@ type Page[T any] struct {
 	Total int
 }
 
-// MaxPageSize is the largest page any face may ask a Store for.
+// MaxPageSize is the largest page any face may ask a Store for. A Store
+// refuses a larger Limit (see CheckPage) rather than clamp it, because a
+// caller given a clamped page could take it for the whole list.
 const MaxPageSize = 1000
+
+// CheckPage refuses a Query a Store must not run: a negative Offset or
+// Limit, or a Limit above MaxPageSize. The faces cap their clients' page
+// sizes, so this is a caller's bug, not a client's error.
+func CheckPage(q Query) error {
+	if q.Limit < 0 || q.Offset < 0 {
+		return errors.New("directory: negative limit or offset")
+	}
+	if q.Limit > MaxPageSize {
+		return fmt.Errorf("directory: limit %d above the maximum page of %d", q.Limit, MaxPageSize)
+	}
+	return nil
+}
 
 // Limits on a filter's size, which a client controls. Membership tests
 // compile to subqueries that PostgreSQL plans as joins: the planning time

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
@@ -52,8 +51,8 @@ type scanner interface {
 // requests moves any OFFSET page.
 func list[T any](ctx context.Context, r reader, sp *listSpec, scope int64, q directory.Query, scan func(scanner) (T, error)) (directory.Page[T], error) {
 	page := directory.Page[T]{Items: []T{}}
-	if q.Limit < 0 || q.Offset < 0 {
-		return page, errors.New("sqlstore: negative limit or offset")
+	if err := directory.CheckPage(q); err != nil {
+		return page, err
 	}
 	if err := directory.CheckExpr(q.Filter); err != nil {
 		return page, err

@@ -16,6 +16,7 @@ var listCases = []testCase{
 	{"EmptyList", testEmptyList},
 	{"PagesFromBothEnds", testPagesFromBothEnds},
 	{"TotalsFollowWrites", testTotalsFollowWrites},
+	{"PageMaximum", testPageMaximum},
 }
 
 func testSort(t *testing.T, open Opener) {
@@ -144,6 +145,39 @@ func testEmptyList(t *testing.T, open Opener) {
 	if page.Items == nil || page.Total != 0 {
 		t.Fatalf("empty list past its end: %#v", page)
 	}
+}
+
+// testPageMaximum checks that a store serves a page of MaxPageSize rows and
+// refuses a larger one on every kind of list, as a caller's bug rather
+// than a client's error, whatever the offset.
+func testPageMaximum(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	names := make([]string, directory.MaxPageSize+1)
+	for i := range names {
+		names[i] = fmt.Sprintf("user-%04d", i)
+	}
+	createUsers(t, s, names...)
+	page, err := s.Users(ctx, directory.Query{Limit: directory.MaxPageSize})
+	must(t, err)
+	if len(page.Items) != directory.MaxPageSize || page.Total != len(names) {
+		t.Fatalf("a maximum page: %d items of %d, want %d of %d", len(page.Items), page.Total, directory.MaxPageSize, len(names))
+	}
+	over := directory.Query{Limit: directory.MaxPageSize + 1}
+	for i, q := range []directory.Query{over, {Limit: over.Limit, Offset: 1}, {Limit: over.Limit, NoTotal: true}} {
+		page, err := s.Users(ctx, q)
+		wantInternalAt(t, i, err)
+		if len(page.Items) > 0 {
+			t.Errorf("query %d: %d items beside the error", i, len(page.Items))
+		}
+	}
+	_, err = s.Groups(ctx, over)
+	wantInternalAt(t, 3, err)
+	_, err = s.Teams(ctx, over)
+	wantInternalAt(t, 4, err)
+	_, err = s.APIAccounts(ctx, over)
+	wantInternalAt(t, 5, err)
+	_, err = s.SecurityProviders(ctx, over)
+	wantInternalAt(t, 6, err)
 }
 
 // testPagesFromBothEnds checks every page of several orders, with and
