@@ -101,8 +101,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	de, ok := directory.AsError(err)
 	if !ok {
-		a.log.ErrorContext(r.Context(), "insight: request failed", "err", err, "path", r.URL.Path)
-		writeInternal(w)
+		writeMessage(w, httpx.Unexpected(a.log, r, "insight", err), msgInternal)
 		return
 	}
 	switch de.Kind {

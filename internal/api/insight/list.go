@@ -26,7 +26,7 @@ func stream[T any](c *call, fetch func(after int64) ([]T, error), id func(*T) in
 			}
 			// The status is sent: cutting the connection is the only way
 			// left to tell the client that the list is incomplete.
-			c.a.log.ErrorContext(c.ctx(), "insight: list failed part way", "err", err)
+			httpx.Unexpected(c.a.log, c.r, "insight", err)
 			panic(http.ErrAbortHandler)
 		}
 		if !started {

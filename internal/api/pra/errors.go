@@ -2,7 +2,6 @@ package pra
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -79,15 +78,14 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// concurrent writers: the client should retry, as for any conflict.
 		writeError(w, http.StatusConflict, "The resource was changed by another request at the same time; retry.", nil)
 	default:
-		a.log.LogAttrs(r.Context(), slog.LevelError, "pra: request failed",
-			slog.String("request_id", httpx.RequestIDFrom(r.Context())),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		writeInternal(w)
+		writeError(w, httpx.Unexpected(a.log, r, "pra", err), msgInternal, nil)
 	}
 }
 
+const msgInternal = "An internal server error occurred."
+
 func writeInternal(w http.ResponseWriter) {
-	writeError(w, http.StatusInternalServerError, "An internal server error occurred.", nil)
+	writeError(w, http.StatusInternalServerError, msgInternal, nil)
 }
 
 // The error shape and its helpers are BeyondTrust's, shared with the other

@@ -2,7 +2,6 @@ package public
 
 import (
 	"errors"
-	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
@@ -89,10 +88,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case isDomain && de.Kind == directory.KindPrecondition:
 		writeError(w, http.StatusPreconditionFailed, msgStale, nil)
 	default:
-		a.log.LogAttrs(r.Context(), slog.LevelError, "public: request failed",
-			slog.String("request_id", httpx.RequestIDFrom(r.Context())),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		writeInternal(w)
+		writeError(w, httpx.Unexpected(a.log, r, "public", err), msgInternal, nil)
 	}
 }
 
@@ -105,8 +101,10 @@ func wireFields(in map[string][]string) map[string][]string {
 	return out
 }
 
+const msgInternal = "An internal server error occurred."
+
 func writeInternal(w http.ResponseWriter) {
-	writeError(w, http.StatusInternalServerError, "An internal server error occurred.", nil)
+	writeError(w, http.StatusInternalServerError, msgInternal, nil)
 }
 
 // The error shape and its helpers are BeyondTrust's, shared with the other

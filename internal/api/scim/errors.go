@@ -2,7 +2,6 @@ package scim
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -126,9 +125,9 @@ func (a *api) asSCIM(r *http.Request, err error) *scimError {
 	case isDomain && de.Kind == directory.KindPrecondition:
 		return errPrecondition
 	}
-	a.log.LogAttrs(r.Context(), slog.LevelError, "scim: request failed",
-		slog.String("request_id", httpx.RequestIDFrom(r.Context())),
-		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	if status := httpx.Unexpected(a.log, r, "scim", err); status != http.StatusInternalServerError {
+		return &scimError{status: status, detail: errInternal.detail}
+	}
 	return errInternal
 }
 
