@@ -44,7 +44,11 @@ func (s *Service) createGroup(ctx context.Context, in NewGroup, after func(Tx, *
 		g.SecurityProviderID = LocalProviderID
 	}
 	in.GroupChange.apply(&g)
+	provider := g.SecurityProviderID
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		// A retried attempt must not keep the provider that an undone one
+		// created.
+		g.SecurityProviderID = provider
 		if err := checkRegistrations(ctx, tx, g.RegistrationIDs); err != nil {
 			return nil, err
 		}

@@ -98,7 +98,11 @@ func (s *Service) createUser(ctx context.Context, in NewUser, prepare, after fun
 	if u.DisplayName == "" {
 		u.DisplayName = defaultDisplayName(u)
 	}
+	provider := u.SecurityProviderID
 	err = s.write(ctx, func(tx Tx) (*Event, error) {
+		// A retried attempt must not keep the provider that an undone one
+		// created.
+		u.SecurityProviderID = provider
 		if prepare != nil {
 			if err := prepare(tx, &u); err != nil {
 				return nil, err
