@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/httpx"
 	"github.com/gatehouse/gatehouse/internal/server"
 	"github.com/gatehouse/gatehouse/internal/store"
 )
@@ -28,6 +29,8 @@ type serveFlags struct {
 	shutdownTimeout                 time.Duration
 	bootstrapClientID, bootstrapKey string
 	debugAddr                       string
+	maxBody                         int64
+	readTimeout                     time.Duration
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,6 +50,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id (env GATEHOUSE_BOOTSTRAP_CLIENT_ID)")
 	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret (env GATEHOUSE_BOOTSTRAP_CLIENT_SECRET)")
 	fs.StringVar(&f.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, apart from the API")
+	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
+	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +63,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if f.rateLimit < 0 {
 		return usagef("--rate-limit must be 0 or more")
+	}
+	if f.maxBody < 1 {
+		return usagef("--max-body-bytes must be 1 or more")
+	}
+	if f.readTimeout <= 0 {
+		return usagef("--read-timeout must be more than 0")
 	}
 	logger, err := newLogger(stderr, f.logFormat, f.logLevel)
 	if err != nil {
@@ -78,7 +89,7 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 		}
 	}()
 	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, Logger: logger}
-	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, Logger: logger})
+	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, Logger: logger, MaxBody: f.maxBody})
 	if err != nil {
 		return err
 	}
@@ -115,8 +126,8 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		TLSConfig:         tlsConfig,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, f.readTimeout),
+		ReadTimeout:       f.readTimeout,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),

@@ -217,6 +217,15 @@ func CheckPage(q Query) error {
 	return nil
 }
 
+// MaxFilterBytes bounds the text of any filter or filtering query
+// parameter a client sends, checked before it is parsed: room for
+// MaxFilterTests short comparisons, and far less than a parser, a log line
+// or an error message should ever handle.
+const MaxFilterBytes = 32 << 10
+
+// MsgFilterBytes phrases MaxFilterBytes, to follow the parameter's name.
+var MsgFilterBytes = "may be at most " + itoa(MaxFilterBytes) + " bytes long"
+
 // Limits on a filter's size, which a client controls. Membership tests
 // compile to subqueries that PostgreSQL plans as joins: the planning time
 // grows steeply with their number (50 take 0.4 s, 300 over a minute), so

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -22,9 +23,10 @@ const DefaultMaxBody int64 = 1 << 20
 const maxDepth = 12
 
 // BodyError is a body refused before any field is read. Status is 413
-// (too large), 415 (not JSON by its Content-Type) or 400 (not one valid JSON
-// object); a face renders it in its own dialect and may map 400 to the
-// status its API uses for malformed input.
+// (too large), 415 (not JSON by its Content-Type), 408 (not sent within the
+// server's read timeout) or 400 (not one valid JSON object); a face
+// renders it in its own dialect and may map 400 to the status its API uses
+// for malformed input.
 type BodyError struct {
 	Status int
 	Msg    string // a sentence safe to show the client
@@ -91,8 +93,14 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		var ne net.Error
+		switch {
+		case errors.As(err, &mbe):
 			return nil, tooLarge
+		case errors.As(err, &ne) && ne.Timeout():
+			// The server's read timeout cut off a client too slow to send
+			// its body.
+			return nil, &BodyError{Status: http.StatusRequestTimeout, Msg: "The request body was not sent in time."}
 		}
 		return nil, malformed("The request body could not be read.")
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/api/scim"
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
 	"github.com/gatehouse/gatehouse/internal/ldapdir"
 )
 
@@ -25,6 +26,9 @@ type Config struct {
 	Auth      auth.Config
 	Argon2    directory.Argon2Params
 	PublicURL string // absolute base for Link and Location headers; empty: from the request
+	// MaxBody limits every request body, in bytes; 0 means
+	// httpx.DefaultMaxBody.
+	MaxBody int64
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client (httpx.ClientAddress); empty: the socket peer is.
 	TrustedProxies []netip.Prefix
@@ -63,13 +67,18 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	}
 	s := &Server{store: store, dir: dir, auth: authn}
 	mux := http.NewServeMux()
-	mux.Handle("/oauth2/token", authn.TokenHandler())
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = httpx.DefaultMaxBody
+	}
+	// The token endpoint bounds its form tighter still; this makes it
+	// honour a smaller configured limit too.
+	mux.Handle("/oauth2/token", http.MaxBytesHandler(authn.TokenHandler(), cfg.MaxBody))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
-	scim.Register(mux, scim.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
-	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
-	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger})
+	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
+	scim.Register(mux, scim.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
+	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
+	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, MaxBody: cfg.MaxBody})
 	// BeyondInsight matches paths in any case, which ServeMux patterns
 	// cannot, so its prefix is tested before the mux.
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -50,7 +50,22 @@ var groupBody = newSchema(
 	httpx.Field{Name: "description", Kind: httpx.String},
 	httpx.Field{Name: "isActive", Kind: httpx.Bool},
 	httpx.Field{Name: "ApplicationRegistrationIDs", Kind: httpx.IntArray, Min: 1, Max: directory.MaxID},
-)
+).withRules(func(b body) directory.Problems { return groupChange(b).Validate() })
+
+// groupChange maps a group body's fields onto a change; Permissions, not
+// a field of the schema, are the caller's.
+func groupChange(b body) directory.GroupChange {
+	var ch directory.GroupChange
+	setStr(&ch.Name, b, "groupName")
+	setStr(&ch.Description, b, "description")
+	if v, ok := b.bool("isActive"); ok {
+		ch.Active = directory.To(v)
+	}
+	if ids, ok := b.ints("ApplicationRegistrationIDs"); ok {
+		ch.RegistrationIDs = directory.To(ids)
+	}
+	return ch
+}
 
 // createGroup is POST UserGroups. Only BeyondInsight groups can be created:
 // a directory group needs its directory's group look-up, which this server
@@ -70,15 +85,7 @@ func (a *api) createGroup(c *call) error {
 	if err := noSmartRules(obj); err != nil {
 		return err
 	}
-	var ch directory.GroupChange
-	setStr(&ch.Name, b, "groupName")
-	setStr(&ch.Description, b, "description")
-	if v, ok := b.bool("isActive"); ok {
-		ch.Active = directory.To(v)
-	}
-	if ids, ok := b.ints("ApplicationRegistrationIDs"); ok {
-		ch.RegistrationIDs = directory.To(ids)
-	}
+	ch := groupChange(b)
 	if perms != nil {
 		ch.Permissions = directory.To(perms)
 	}

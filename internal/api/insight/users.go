@@ -38,10 +38,12 @@ func (c *call) param(name string) (string, bool, error) {
 			vals = append(vals, vs...)
 		}
 	}
-	switch len(vals) {
-	case 0:
+	switch {
+	case len(vals) == 0:
 		return "", false, nil
-	case 1:
+	case len(vals) == 1 && len(vals[0]) > directory.MaxFilterBytes:
+		return "", false, badRequest("The query parameter " + name + " " + directory.MsgFilterBytes + ".")
+	case len(vals) == 1:
 		return vals[0], true, nil
 	}
 	return "", false, badRequest("The query parameter " + name + " may be given only once.")

@@ -57,26 +57,37 @@ func (a *api) getGroup(c *call) error {
 // defaults to "defined" when the body sets any permission, else to
 // "not_defined" (the directory's default).
 func (a *api) createGroup(c *call) error {
-	v, err := c.body(groupSchema, "name")
+	v, err := c.checkedBody(groupSchema, groupRules, "name")
 	if err != nil {
 		return err
 	}
-	var in directory.NewGroup
-	set(&in.Name, v.String, "name")
-	access := directory.DefaultAccess()
-	if applyAccess(v, &access) {
-		in.Access = directory.To(access)
-		in.AccessStatus = directory.To(directory.AccessDefined)
-	}
-	if s, ok := v.String("access_perm_status"); ok {
-		in.AccessStatus = directory.To(directory.AccessStatus(s))
-	}
-	g, err := a.dir.CreateGroup(c.ctx(), in)
+	g, err := a.dir.CreateGroup(c.ctx(), directory.NewGroup{GroupChange: groupChange(v)})
 	if err != nil {
 		return err
 	}
 	return c.created("/group-policy/"+itoa(g.ID), func(j *httpx.JSON) { writeGroup(j, &g) })
 }
+
+// groupChange maps a group policy body onto a new policy's fields: its
+// settings onto the defaults.
+func groupChange(v *httpx.Values) directory.GroupChange {
+	var c directory.GroupChange
+	set(&c.Name, v.String, "name")
+	access := directory.DefaultAccess()
+	if applyAccess(v, &access) {
+		c.Access = directory.To(access)
+		c.AccessStatus = directory.To(directory.AccessDefined)
+	}
+	if s, ok := v.String("access_perm_status"); ok {
+		c.AccessStatus = directory.To(directory.AccessStatus(s))
+	}
+	return c
+}
+
+// groupRules checks a body's settings onto the defaults, which are valid,
+// so only the body's own values can break a rule: a PATCH's merge onto the
+// stored settings breaks the same ones.
+func groupRules(v *httpx.Values) directory.Problems { return groupChange(v).Validate() }
 
 // maxMergeAttempts bounds how often a PATCH re-reads a group policy whose
 // settings another request changed between its read and its write.
@@ -91,7 +102,7 @@ func (a *api) updateGroup(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(groupSchema)
+	v, err := c.checkedBody(groupSchema, groupRules)
 	if err != nil {
 		return err
 	}

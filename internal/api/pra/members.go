@@ -66,7 +66,7 @@ func (a *api) addMember(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(memberSchema)
+	v, err := c.body(memberSchema, "security_provider_id")
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,7 @@ func (a *api) getUser(c *call) error {
 
 // createUser adds a local user: the only kind this API can create.
 func (a *api) createUser(c *call) error {
-	v, err := c.checkedBody(userCreateSchema, userRules, "public_display_name")
+	v, err := c.checkedBody(userCreateSchema, userRules, "username", "public_display_name")
 	if err != nil {
 		return err
 	}

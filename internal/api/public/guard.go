@@ -108,6 +108,8 @@ func (c *call) checkRequest(o op, accept []string) error {
 			unknown = append(unknown, name)
 		case len(vals) > 1:
 			problems[name] = append(problems[name], "may be given only once")
+		case len(vals[0]) > directory.MaxFilterBytes:
+			problems[name] = append(problems[name], directory.MsgFilterBytes)
 		}
 	}
 	left := addUnknown(problems, unknown, "parameter")

@@ -42,11 +42,11 @@ type bulkDone struct {
 // operation failed, fail with 409. The answer lists the operations in the
 // order they ran.
 func (a *api) bulk(c *call) error {
-	body, err := c.readObject(maxPayloadSize)
+	body, err := c.readObject(a.maxBody)
 	var be *httpx.BodyError
 	if errors.As(err, &be) && be.Status == http.StatusRequestEntityTooLarge {
 		return &scimError{status: http.StatusRequestEntityTooLarge,
-			detail: "The bulk request is larger than maxPayloadSize (" + strconv.Itoa(maxPayloadSize) + " bytes)."}
+			detail: "The bulk request is larger than maxPayloadSize (" + strconv.FormatInt(a.maxBody, 10) + " bytes)."}
 	}
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func (a *api) serviceProviderConfig(c *call) error {
 		"schemas":          []any{schema.ServiceProviderConfigURN},
 		"documentationUri": base + "/openapi.yaml",
 		"patch":            map[string]any{"supported": true},
-		"bulk":             map[string]any{"supported": true, "maxOperations": maxOperations, "maxPayloadSize": maxPayloadSize},
+		"bulk":             map[string]any{"supported": true, "maxOperations": maxOperations, "maxPayloadSize": a.maxBody},
 		"filter":           map[string]any{"supported": true, "maxResults": maxResults},
 		"changePassword":   map[string]any{"supported": false},
 		"sort":             map[string]any{"supported": true},

@@ -80,6 +80,28 @@ func fieldDetail(fields map[string][]string) string {
 	return sentence(strings.Join(parts, "; "))
 }
 
+// invalidValues joins the invalidValue errors found in one body, the
+// directory's field rules included, into one 400 whose detail names every
+// invalid attribute. Any other error is returned as it is: it says the body
+// is not a resource at all.
+func invalidValues(errs ...error) error {
+	var details []string
+	for _, err := range errs {
+		var se *scimError
+		if de, ok := directory.AsError(err); ok && de.Kind == directory.KindInvalid {
+			details = append(details, fieldDetail(de.Fields))
+		} else if errors.As(err, &se) && se.scimType == typeInvalidValue {
+			details = append(details, se.detail)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(details) == 0 {
+		return nil
+	}
+	return badRequest(typeInvalidValue, strings.Join(details, " "))
+}
+
 // fail writes err as a SCIM Error: the face's and the protocol packages'
 // own errors as they are, the directory's by kind, anything else as a
 // logged 500 that tells nothing.

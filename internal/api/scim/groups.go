@@ -64,14 +64,15 @@ func (a *api) memberList(c *call, id int64) ([]any, error) {
 // of its members (nil when it names none).
 func groupChange(doc map[string]any) (directory.GroupChange, []int64, error) {
 	var ch directory.GroupChange
-	name := getStr(doc, "displayName")
-	if name == "" {
-		return ch, nil, badRequest(typeInvalidValue, "The displayName attribute is required.")
+	var required error
+	if name := getStr(doc, "displayName"); name == "" {
+		required = badRequest(typeInvalidValue, "The displayName attribute is required.")
+	} else {
+		ch.Name = directory.To(name)
 	}
-	ch.Name = directory.To(name)
 	ch.ExternalID = directory.To(getStr(doc, attrExternalID))
 	ids, err := memberIDs(getList(doc, "members"))
-	return ch, ids, err
+	return ch, ids, invalidValues(required, err)
 }
 
 // memberIDs reads members' values as user ids. Gatehouse groups hold users
@@ -104,11 +105,15 @@ func (c *call) readGroupBody() (directory.GroupChange, []int64, error) {
 	if err := checkSchemas(body, schema.GroupResource); err != nil {
 		return directory.GroupChange{}, nil, err
 	}
-	doc, err := normalize(body, schema.GroupResource)
-	if err != nil {
-		return directory.GroupChange{}, nil, err
+	doc, typeErr := normalize(body, schema.GroupResource)
+	if doc == nil {
+		return directory.GroupChange{}, nil, typeErr
 	}
-	return groupChange(doc)
+	ch, members, err := groupChange(doc)
+	if typeErr == nil && err == nil {
+		return ch, members, nil // the directory checks its rules
+	}
+	return ch, members, invalidValues(typeErr, err, ch.Validate().Err())
 }
 
 // showGroup writes a group as the request's attributes and

@@ -2,6 +2,7 @@ package scim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -93,9 +94,16 @@ func quote(s string) string {
 // ignore (POST, PUT) or refuse (PATCH).
 func normalize(doc map[string]any, r *schema.Resource) (map[string]any, error) {
 	out := make(map[string]any, len(doc))
-	// Sorted, so that of several mistakes the same one is reported.
+	var invalid []error
+	// Sorted, so that of several mistakes the same one is reported, and
+	// every invalid value in the same order.
 	for _, k := range slices.Sorted(maps.Keys(doc)) {
 		name, v, err := normalizeMember(r, k, doc[k])
+		var se *scimError
+		if errors.As(err, &se) && se.scimType == typeInvalidValue {
+			invalid = append(invalid, err)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -107,7 +115,9 @@ func normalize(doc map[string]any, r *schema.Resource) (map[string]any, error) {
 		}
 		out[name] = v
 	}
-	return out, nil
+	// The valid members come back beside the error, for the caller to
+	// check its own rules on and name every invalid attribute at once.
+	return out, invalidValues(invalid...)
 }
 
 // normalizeMember checks one top-level member of a resource and returns

@@ -32,8 +32,6 @@ const (
 	defaultCount = 100
 	// maxOperations is the most operations one bulk request may hold.
 	maxOperations = 100
-	// maxPayloadSize is the largest bulk request body, in bytes.
-	maxPayloadSize = 1 << 20
 )
 
 // Deps is what the face needs.
@@ -44,7 +42,7 @@ type Deps struct {
 	// PublicURL is the absolute base of Location and meta.location URLs,
 	// such as https://gh.example.com; empty derives it from each request.
 	PublicURL string
-	// MaxBody limits request bodies other than /Bulk (whose limit is
+	// MaxBody limits request bodies, /Bulk's included (advertised as its
 	// maxPayloadSize); 0 means httpx.DefaultMaxBody.
 	MaxBody int64
 }

@@ -170,11 +170,12 @@ func getList(m map[string]any, k string) []map[string]any {
 // sends one in POST and PUT when password sync is on.
 func userChange(doc map[string]any) (directory.UserChange, error) {
 	var ch directory.UserChange
-	userName := getStr(doc, "userName")
-	if userName == "" {
-		return ch, badRequest(typeInvalidValue, "The userName attribute is required.")
+	var invalid []error
+	if userName := getStr(doc, "userName"); userName == "" {
+		invalid = append(invalid, badRequest(typeInvalidValue, "The userName attribute is required."))
+	} else {
+		ch.Username = directory.To(userName)
 	}
-	ch.Username = directory.To(userName)
 	ch.ExternalID = directory.To(getStr(doc, attrExternalID))
 	name := getMap(doc, "name")
 	ch.FirstName = directory.To(getStr(name, "givenName"))
@@ -205,20 +206,16 @@ func userChange(doc map[string]any) (directory.UserChange, error) {
 	}
 	email, others, err := splitEmails(getList(doc, "emails"))
 	if err != nil {
-		return ch, err
+		invalid = append(invalid, err)
+	} else {
+		ch.Email = directory.To(email)
 	}
-	ch.Email = directory.To(email)
 	p.Emails = others
 	for _, ph := range getList(doc, "phoneNumbers") {
 		p.PhoneNumbers = append(p.PhoneNumbers, contact(ph))
 	}
-	if err := onePrimary("phoneNumbers", getList(doc, "phoneNumbers")); err != nil {
-		return ch, err
-	}
 	addrs := getList(doc, "addresses")
-	if err := onePrimary("addresses", addrs); err != nil {
-		return ch, err
-	}
+	invalid = append(invalid, onePrimary("phoneNumbers", getList(doc, "phoneNumbers")), onePrimary("addresses", addrs))
 	for _, ad := range addrs {
 		primary, _ := ad["primary"].(bool)
 		p.Addresses = append(p.Addresses, directory.Address{Formatted: getStr(ad, "formatted"),
@@ -232,7 +229,7 @@ func userChange(doc map[string]any) (directory.UserChange, error) {
 			ManagerID: getStr(mgr, "value"), ManagerDisplayName: getStr(mgr, "displayName")}
 	}
 	ch.Profile = directory.To(p)
-	return ch, nil
+	return ch, invalidValues(invalid...)
 }
 
 func contact(m map[string]any) directory.Contact {
@@ -310,11 +307,15 @@ func (c *call) readUserBody() (directory.UserChange, error) {
 	if err := checkSchemas(body, schema.UserResource); err != nil {
 		return directory.UserChange{}, err
 	}
-	doc, err := normalize(body, schema.UserResource)
-	if err != nil {
-		return directory.UserChange{}, err
+	doc, typeErr := normalize(body, schema.UserResource)
+	if doc == nil {
+		return directory.UserChange{}, typeErr
 	}
-	return userChange(doc)
+	ch, err := userChange(doc)
+	if typeErr == nil && err == nil {
+		return ch, nil // the directory checks its rules
+	}
+	return ch, invalidValues(typeErr, err, ch.Validate().Err())
 }
 
 // userGroups lists the groups a user is a direct member of.

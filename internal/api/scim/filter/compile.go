@@ -18,6 +18,9 @@ import (
 // exist: with Const targets emails[type eq "work"] is "has an e-mail",
 // not every user, and emails.value ne "x" leaves out users without one.
 func Compile(expr string, r *schema.Resource, t Targets) (directory.Expr, error) {
+	if len(expr) > directory.MaxFilterBytes {
+		return nil, schema.BadRequest(schema.InvalidFilter, "the filter %s", directory.MsgFilterBytes)
+	}
 	e, err := Parse(expr)
 	if err != nil {
 		return nil, syntaxError(err)
