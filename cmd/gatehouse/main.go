@@ -29,6 +29,8 @@ func commands() []command {
 		{"directory", "configure Active Directory and LDAP directories with bind credentials: add, list", runDirectory},
 		{"export", "write the directory as JSON lines, to move it to another database", runExport},
 		{"import", "load an export into a new, empty database, keeping every id", runImport},
+		{"backup", "copy a live SQLite database consistently to a file (PostgreSQL: use pg_dump)", runBackup},
+		{"restore", "replace a stopped server's SQLite database with a backup", runRestore},
 		{"bench", "seed a directory, start the server and measure it beside a bare net/http baseline", runBench},
 		{"version", "print the version", runVersion},
 	}

@@ -255,54 +255,6 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 }
 
-// Every create that was answered 201 before a SIGKILL is there after a
-// restart, over several kill/restart rounds.
-func TestKillNineLosesNoAcknowledgedWrite(t *testing.T) {
-	db := dsnFor(t)
-	const boot = "--bootstrap-client-id=crash"
-	const secret = "crash-secret-0123456789abcdef0123456789abcdef"
-	var acked []string
-	for round := 0; round < 3; round++ {
-		p := start(t, db, boot, "--bootstrap-client-secret="+secret)
-		tok := token(t, p.url, "crash", secret)
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; ; i++ {
-					name := fmt.Sprintf("r%d-w%d-%d", round, w, i)
-					code, _ := call(t, "POST", p.url+"/api/config/v1/user", tok,
-						`{"username":"`+name+`","public_display_name":"Crash Test"}`)
-					if code == 0 {
-						return // the process is gone
-					}
-					if code == http.StatusCreated {
-						mu.Lock()
-						acked = append(acked, name)
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		time.Sleep(time.Duration(300+round*200) * time.Millisecond)
-		p.stop(t, syscall.SIGKILL)
-		wg.Wait()
-	}
-	p := start(t, db, boot, "--bootstrap-client-secret="+secret)
-	tok := token(t, p.url, "crash", secret)
-	if len(acked) == 0 {
-		t.Fatal("no write was acknowledged before the kills")
-	}
-	for _, name := range acked {
-		if code, body := call(t, "GET", p.url+"/api/config/v1/user?username="+name, tok, ""); code != 200 || !strings.Contains(string(body), `"`+name+`"`) {
-			t.Fatalf("acknowledged user %s missing after kill -9: %d %s", name, code, body)
-		}
-	}
-	t.Logf("%d acknowledged creates survived 3 kill -9 rounds", len(acked))
-}
-
 func TestSelfSignedTLS(t *testing.T) {
 	p := start(t, dsnFor(t), "--tls-self-signed")
 	if !strings.HasPrefix(p.url, "https://") {

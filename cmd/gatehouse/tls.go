@@ -59,7 +59,7 @@ func selfSigned(dir, addr string) (tls.Certificate, error) {
 		if err := os.MkdirAll(filepath.Dir(certPath), 0o700); err != nil {
 			return tls.Certificate{}, err
 		}
-		if err := os.WriteFile(keyPath, keyPEM, 0o600); err != nil {
+		if err := writePrivate(keyPath, keyPEM); err != nil {
 			return tls.Certificate{}, err
 		}
 		if err := os.WriteFile(certPath, certPEM, 0o644); err != nil {
@@ -67,6 +67,30 @@ func selfSigned(dir, addr string) (tls.Certificate, error) {
 		}
 	}
 	return tls.X509KeyPair(certPEM, keyPEM)
+}
+
+// writePrivate writes a file readable by its owner only, whatever the
+// umask and whatever file was there: it is written under a new name
+// (CreateTemp makes it 0600) and renamed over the old one.
+func writePrivate(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // newSelfSigned makes an ECDSA P-256 certificate valid for localhost, the
