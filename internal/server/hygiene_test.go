@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -125,10 +123,8 @@ func encodings(v string) map[string]string {
 // key or token in any log line, response or audit event, in any obvious
 // encoding, except in the one response that hands it out.
 func TestNoSecretLeaksAnywhere(t *testing.T) {
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := testserver.New(t, testserver.WithLogger(logger))
-	h := &hygiene{t: t, s: s, secrets: map[string]string{}}
+	h, logs := newHygiene(t)
+	s := h.s
 	h.secret("bootstrap client secret", testserver.AdminSecret)
 	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
 	svc := s.Service()
@@ -267,24 +263,7 @@ func TestNoSecretLeaksAnywhere(t *testing.T) {
 	h.must(http.StatusOK, http.MethodGet, bi+"/Users/"+appID, admin, "")
 	h.must(http.StatusOK, http.MethodGet, bi+"/Users?username=hyg-bi", admin, "")
 	h.must(http.StatusOK, http.MethodPost, bi+"/Auth/Signout", "", "", "Cookie", "ASP.NET_SessionId="+cookie)
-
-	events, err := s.Store().Events(context.Background(), directory.Query{Limit: directory.MaxPageSize})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(events.Items) == 0 {
-		t.Fatal("no audit events were written")
-	}
-	for _, e := range events.Items {
-		b, _ := json.Marshal(e)
-		h.seen = append(h.seen, exposure{where: fmt.Sprintf("audit event %d %s", e.ID, e.Action), data: b})
-	}
-	s.Restart(t) // flushes anything logged on the way out
-	h.seen = append(h.seen, exposure{where: "server log", data: logs.Bytes()})
-	if !bytes.Contains(logs.Bytes(), []byte(`"msg":"request"`)) {
-		t.Fatalf("the log captured no access log line: %.500s", logs.Bytes())
-	}
-	h.check()
+	h.finish(logs)
 }
 
 // check fails the test for every secret found where it does not belong,
