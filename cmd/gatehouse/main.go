@@ -24,6 +24,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"api-account", "manage API accounts: create, list, rotate-secret, disable, enable", runAPIAccount},
 		{"api-registration", "manage BeyondInsight API registrations (PS-Auth keys): create, list, rotate-key, delete", runAPIRegistration},
+		{"keys", "list and rotate the token signing keys, or generate one: list, rotate, generate", runKeys},
 		{"scim-token", "mint a long-lived SCIM bearer token for Okta or Entra ID: create", runSCIMToken},
 		{"user", "manage users, including administrators: create, list", runUser},
 		{"directory", "configure Active Directory and LDAP directories with bind credentials: add, list", runDirectory},

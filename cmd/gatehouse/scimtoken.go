@@ -26,6 +26,8 @@ func runSCIMToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var ttl time.Duration
 	fs.StringVar(&name, "name", "", "what the token is for, e.g. okta (required; names its API account)")
 	fs.DurationVar(&ttl, "ttl", 365*24*time.Hour, "how long the token lasts (at most five years)")
+	var keyFile string
+	signingKeyFlag(fs, &keyFile)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -35,7 +37,14 @@ func runSCIMToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	case ttl <= 0 || ttl > auth.MaxMintTTL:
 		return usagef("--ttl must be between 1s and %s", auth.MaxMintTTL)
 	}
+	keys, err := signingKeys(ctx, keyFile)
+	if err != nil {
+		return err
+	}
 	return withStore(ctx, *db, func(st directory.Store) error {
+		if keys == nil {
+			keys = auth.DatabaseKeys(st)
+		}
 		svc := directory.NewService(st, directory.NewHasher(directory.DefaultArgon2))
 		a, _, err := svc.CreateAPIAccount(ctx, directory.NewAPIAccount{Name: "scim: " + name,
 			Comments: "Holds the SCIM bearer token made by `gatehouse scim-token create`.", Perms: directory.Permissions{SCIM: true}})
@@ -46,7 +55,7 @@ func runSCIMToken(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return flagProblems(err, map[string]string{directory.FieldName: "--name"})
 		}
 		now := time.Now()
-		tok, err := auth.Mint(ctx, st, svc, a.ID, ttl, now)
+		tok, err := auth.Mint(ctx, keys, svc, a.ID, ttl, now)
 		if err != nil {
 			return err
 		}

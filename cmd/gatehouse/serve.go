@@ -29,6 +29,7 @@ type serveFlags struct {
 	shutdownTimeout                 time.Duration
 	bootstrapClientID, bootstrapKey string
 	debugAddr                       string
+	signingKeyFile                  string
 	maxBody                         int64
 	readTimeout                     time.Duration
 }
@@ -50,6 +51,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id (env GATEHOUSE_BOOTSTRAP_CLIENT_ID)")
 	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret (env GATEHOUSE_BOOTSTRAP_CLIENT_SECRET)")
 	fs.StringVar(&f.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, apart from the API")
+	signingKeyFlag(fs, &f.signingKeyFile)
 	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
 	if err := parse(fs, args); err != nil {
@@ -79,6 +81,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Logger) error {
 	started := time.Now()
+	// Bad keys are refused before the database is touched.
+	keys, err := signingKeys(ctx, f.signingKeyFile)
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, f.db)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -88,7 +95,7 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 			logger.Error("close database", "err", err)
 		}
 	}()
-	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, Logger: logger}
+	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, Logger: logger, Keys: keys}
 	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, Logger: logger, MaxBody: f.maxBody})
 	if err != nil {
 		return err

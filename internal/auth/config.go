@@ -42,8 +42,11 @@ type Config struct {
 	// counts to the store's; default 100ms. Longer means fewer writes and
 	// more slack (see sharedLimiter).
 	RateSyncInterval time.Duration
-	Now              func() time.Time // default time.Now; tests inject a clock to expire tokens
-	Logger           *slog.Logger     // default slog.Default()
+	// Keys are the token signing keys: a KeyFile, StaticKeys from the
+	// environment, or nil to keep them in the database (DatabaseKeys).
+	Keys   KeySource
+	Now    func() time.Time // default time.Now; tests inject a clock to expire tokens
+	Logger *slog.Logger     // default slog.Default()
 }
 
 // DefaultConfig is PRA's behaviour.

@@ -18,14 +18,16 @@ const MaxMintTTL = 5 * 366 * 24 * time.Hour
 // long-lived SCIM token rather than client credentials. It is an ordinary
 // token of the account, so disabling the account or rotating its secret
 // revokes it at once, and, like any token, it stops being valid once the
-// account has been issued MaxTokens newer ones.
-func Mint(ctx context.Context, store directory.Store, svc *directory.Service, accountID int64, ttl time.Duration, now time.Time) (string, error) {
+// account has been issued MaxTokens newer ones, or once its signing key
+// is dropped, a token lifetime after the next key rotation. keys must be
+// the server's (DatabaseKeys when it keeps them in the database).
+func Mint(ctx context.Context, keys KeySource, svc *directory.Service, accountID int64, ttl time.Duration, now time.Time) (string, error) {
 	if ttl <= 0 || ttl > MaxMintTTL {
 		return "", errors.New("auth: a minted token must last between a second and five years")
 	}
-	key, err := store.ServerKey(ctx)
+	ring, err := newKeyring(ctx, keys, now, DefaultTokenTTL)
 	if err != nil {
-		return "", fmt.Errorf("auth: server key: %w", err)
+		return "", fmt.Errorf("auth: signing keys: %w", err)
 	}
 	a, err := svc.UpdateAPIAccountState(ctx, accountID, func(a *directory.APIAccount) error {
 		if !a.Enabled {
@@ -37,6 +39,6 @@ func Mint(ctx context.Context, store directory.Store, svc *directory.Service, ac
 	if err != nil {
 		return "", err
 	}
-	return newSigner(key).mint(claims{account: a.ID, generation: a.TokenGeneration, serial: a.TokenSerial,
+	return ring.mint(claims{account: a.ID, generation: a.TokenGeneration, serial: a.TokenSerial,
 		scope: ScopeFullAccess, expiry: now.Add(ttl).Unix()}), nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // Service issues and verifies tokens. One Service runs per server instance;
-// instances sharing a database share the signing key, see each other's
+// instances sharing a database share the signing keys, see each other's
 // account changes through the poller, and count rate limits together
 // (sharedLimiter).
 type Service struct {
@@ -19,7 +19,7 @@ type Service struct {
 	log    *slog.Logger
 	store  directory.Store
 	dir    *directory.Service
-	tokens *signer
+	tokens *keyring
 	cache  *accountCache
 	limit  limiter
 	// dummyHash is what a secret is compared with when there is no account
@@ -34,20 +34,21 @@ type Service struct {
 	stopOnce sync.Once
 }
 
-// New loads the signing key and every API account, and starts the poller
-// that keeps the account cache in step with the database (and, for shared
-// rate limits, the syncing of counts). Close stops them.
+// New loads the signing keys and every API account, and starts the pollers
+// that keep the keys and the account cache in step with their sources
+// (and, for shared rate limits, the syncing of counts). Close stops them.
 func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg Config) (*Service, error) {
 	if store == nil || svc == nil {
 		return nil, errors.New("auth: New needs a store and a directory service")
 	}
 	cfg = cfg.withDefaults()
-	key, err := store.ServerKey(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("auth: server key: %w", err)
+	keySrc := cfg.Keys
+	if keySrc == nil {
+		keySrc = DatabaseKeys(store)
 	}
-	if len(key) < 16 {
-		return nil, errors.New("auth: server key is shorter than 16 bytes")
+	keys, err := newKeyring(ctx, keySrc, cfg.Now(), cfg.TokenTTL)
+	if err != nil {
+		return nil, fmt.Errorf("auth: signing keys: %w", err)
 	}
 	// The one place that chooses how rate limits are counted: in memory
 	// when this process owns the database, in the store when instances
@@ -63,7 +64,7 @@ func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg
 		log:       cfg.Logger,
 		store:     store,
 		dir:       svc,
-		tokens:    newSigner(key),
+		tokens:    keys,
 		cache:     newAccountCache(store),
 		limit:     limit,
 		dummyHash: directory.HashSecret("gatehouse: no such client"),
@@ -76,6 +77,7 @@ func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg
 	s.stop = stop
 	s.bg.Go(func() { p.run(bgCtx) })
 	s.bg.Go(func() { s.sweepSessions(bgCtx) })
+	s.bg.Go(func() { s.refreshKeys(bgCtx, keySrc) })
 	if shared != nil {
 		s.bg.Go(func() { shared.run(bgCtx) })
 	}

@@ -9,27 +9,31 @@ import (
 	"sync"
 )
 
-// A token is base64url (no padding) of a fixed 66-byte layout:
+// A token is base64url (no padding) of a fixed 69-byte layout:
 //
-//	[0]      format version: 1 for an API account's token, 2 for a
+//	[0]      format version: 3 for an API account's token, 4 for a
 //	         BeyondInsight application user's (account id is then the
-//	         user id, generation its secret generation, serial 0)
-//	[1:9]    account id            big-endian int64
-//	[9:17]   token generation      big-endian int64
-//	[17:25]  token serial          big-endian int64
-//	[25]     scope (1 full_access, 2 read_only)
-//	[26:34]  expiry, Unix seconds  big-endian int64
-//	[34:66]  HMAC-SHA256 of [0:34]
+//	         user id, generation its secret generation, serial 0);
+//	         1 and 2 were the same without a key id, and are refused
+//	[1:4]    key id                big-endian 24 bits: the signing key
+//	[4:12]   account id            big-endian int64
+//	[12:20]  token generation      big-endian int64
+//	[20:28]  token serial          big-endian int64
+//	[28]     scope (1 full_access, 2 read_only)
+//	[29:37]  expiry, Unix seconds  big-endian int64
+//	[37:69]  HMAC-SHA256 of [0:37]
 //
 // Fixed width keeps parsing to a length check and a table decode, with no
-// allocation; 66 bytes is a multiple of 3, so the encoding has exactly one
+// allocation; 69 bytes is a multiple of 3, so the encoding has exactly one
 // form (no padding bits that could vary).
 const (
-	tokenVersion     = 1
-	tokenVersionUser = 2
-	payloadLen       = 34
+	tokenVersion     = 3
+	tokenVersionUser = 4
+	payloadLen       = 37
 	rawTokenLen      = payloadLen + sha256.Size
 	tokenLen         = rawTokenLen / 3 * 4
+	// headLen is how many characters encode the version and key id.
+	headLen = 8
 )
 
 const (
@@ -39,7 +43,7 @@ const (
 
 // claims is what a token says; it is believed only after the MAC checks.
 type claims struct {
-	user                        bool // an application user's token (version 2)
+	user                        bool // an application user's token (version 4)
 	account, generation, serial int64
 	scope                       Scope
 	expiry                      int64 // Unix seconds
@@ -49,6 +53,7 @@ type claims struct {
 // pooled HMAC states (whose keyed prefix is precomputed on Reset) and
 // buffers, so the hot path does not allocate.
 type signer struct {
+	id   uint32 // the key id, 24 bits
 	pool sync.Pool
 }
 
@@ -61,15 +66,15 @@ type macState struct {
 	sum [sha256.Size]byte
 }
 
-// tokenKeyLabel separates token MACs from any other use of the server key
-// (sign-in sessions, say): the MAC key is derived, never the key itself.
+// tokenKeyLabel separates token MACs from any other use of a signing key:
+// the MAC key is derived, never the key itself.
 const tokenKeyLabel = "gatehouse oauth2 access token v1"
 
-func newSigner(serverKey []byte) *signer {
-	d := hmac.New(sha256.New, serverKey)
+func newSigner(signingKey []byte) *signer {
+	d := hmac.New(sha256.New, signingKey)
 	d.Write([]byte(tokenKeyLabel))
 	key := d.Sum(nil)
-	s := &signer{}
+	s := &signer{id: keyID(signingKey)}
 	s.pool.New = func() any {
 		return &macState{h: hmac.New(sha256.New, key)}
 	}
@@ -85,22 +90,33 @@ func (s *signer) mint(c claims) string {
 	if c.user {
 		p[0] = tokenVersionUser
 	}
-	binary.BigEndian.PutUint64(p[1:], uint64(c.account))
-	binary.BigEndian.PutUint64(p[9:], uint64(c.generation))
-	binary.BigEndian.PutUint64(p[17:], uint64(c.serial))
-	p[25] = scopeByteFull
+	p[1], p[2], p[3] = byte(s.id>>16), byte(s.id>>8), byte(s.id)
+	binary.BigEndian.PutUint64(p[4:], uint64(c.account))
+	binary.BigEndian.PutUint64(p[12:], uint64(c.generation))
+	binary.BigEndian.PutUint64(p[20:], uint64(c.serial))
+	p[28] = scopeByteFull
 	if c.scope == ScopeReadOnly {
-		p[25] = scopeByteReadOnly
+		p[28] = scopeByteReadOnly
 	}
-	binary.BigEndian.PutUint64(p[26:], uint64(c.expiry))
+	binary.BigEndian.PutUint64(p[29:], uint64(c.expiry))
 	m.h.Reset()
 	m.h.Write(p)
 	m.h.Sum(m.raw[:payloadLen])
 	return base64.RawURLEncoding.EncodeToString(m.raw[:])
 }
 
+// tokenKeyID returns the key id a token names, without checking anything
+// else about it.
+func tokenKeyID(tok string) (uint32, bool) {
+	var head [headLen / 4 * 3]byte
+	if len(tok) != tokenLen || !decodeB64URL(head[:], tok[:headLen]) {
+		return 0, false
+	}
+	return uint32(head[1])<<16 | uint32(head[2])<<8 | uint32(head[3]), true
+}
+
 // verify returns the claims of tok when it is well formed and its MAC is
-// right; expiry and revocation are the caller's to check.
+// right under this key; expiry and revocation are the caller's to check.
 func (s *signer) verify(tok string) (claims, bool) {
 	if len(tok) != tokenLen {
 		return claims{}, false
@@ -118,12 +134,12 @@ func (s *signer) verify(tok string) (claims, bool) {
 	}
 	c := claims{
 		user:       p[0] == tokenVersionUser,
-		account:    int64(binary.BigEndian.Uint64(p[1:])),
-		generation: int64(binary.BigEndian.Uint64(p[9:])),
-		serial:     int64(binary.BigEndian.Uint64(p[17:])),
-		expiry:     int64(binary.BigEndian.Uint64(p[26:])),
+		account:    int64(binary.BigEndian.Uint64(p[4:])),
+		generation: int64(binary.BigEndian.Uint64(p[12:])),
+		serial:     int64(binary.BigEndian.Uint64(p[20:])),
+		expiry:     int64(binary.BigEndian.Uint64(p[29:])),
 	}
-	switch p[25] {
+	switch p[28] {
 	case scopeByteFull:
 		c.scope = ScopeFullAccess
 	case scopeByteReadOnly:

@@ -30,8 +30,15 @@ type Store interface {
 	// Version of each, so that every instance sees a revocation within a
 	// second even when transactions commit out of order.
 	AccountsChangedSince(ctx context.Context, since time.Time) ([]APIAccount, error)
-	// ServerKey returns the token signing key, creating it on first use.
-	ServerKey(ctx context.Context) ([]byte, error)
+	// SigningKeys returns the token signing keys kept in the database,
+	// newest first (see SigningKey).
+	SigningKeys(ctx context.Context) ([]SigningKey, error)
+	// ChangeSigningKeys runs change on the stored keys in one transaction
+	// (again on a transient conflict, so change must have no other
+	// effect), stores the key it adds, deletes the ids it drops, and
+	// returns the keys as they then are, newest first. Adding a key whose
+	// ID is stored already is a KindConflict error.
+	ChangeSigningKeys(ctx context.Context, change SigningKeyChange) ([]SigningKey, error)
 	Close() error
 
 	// --- Rate-limit counters shared by instances (internal/auth) ---

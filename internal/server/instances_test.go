@@ -33,9 +33,10 @@ const usersPath = "/api/config/v1/user"
 
 // instance is one server process.
 type instance struct {
-	name string
-	srv  *server.Server
-	http *httptest.Server
+	name  string
+	store directory.Store
+	srv   *server.Server
+	http  *httptest.Server
 }
 
 // startInstances starts two instances on one fresh database, with the
@@ -83,7 +84,7 @@ func startInstance(t *testing.T, dsn string, authCfg auth.Config, name string) *
 	t.Cleanup(srv.Close)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &instance{name: name, srv: srv, http: hs}
+	return &instance{name: name, store: st, srv: srv, http: hs}
 }
 
 // send makes one request; unlike do, it may run on any goroutine.

@@ -356,7 +356,7 @@ func (e *matrixEnv) session(runAs string) string {
 	return ""
 }
 
-var cli = directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+var cli = directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 
 // arrange creates every principal's credentials.
 func (e *matrixEnv) arrange(clk *clock) {

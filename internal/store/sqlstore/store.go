@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	crand "crypto/rand"
 	"database/sql"
 	"errors"
 	"math/rand/v2"
@@ -149,30 +148,3 @@ type tx struct {
 }
 
 func (t *tx) Now() time.Time { return t.now }
-
-var (
-	stServerKey       = newStmt("SELECT signing_key FROM server_key WHERE id = 1")
-	stInsertServerKey = newStmt("INSERT INTO server_key (id, signing_key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")
-)
-
-// ServerKey returns the signing key every instance on this database shares.
-// The first caller's random key wins: inserting ignores an existing row, and
-// the key is then read back.
-func (s *Store) ServerKey(ctx context.Context) ([]byte, error) {
-	var key []byte
-	err := s.q.QueryRow(ctx, s.sql(stServerKey)).Scan(&key)
-	if !errors.Is(err, sql.ErrNoRows) {
-		return key, err
-	}
-	fresh := make([]byte, 32)
-	if _, err := crand.Read(fresh); err != nil {
-		return nil, err
-	}
-	err = s.write(ctx, func(t *tx) error {
-		if _, err := t.q.Exec(ctx, t.sql(stInsertServerKey), fresh); err != nil {
-			return err
-		}
-		return t.q.QueryRow(ctx, t.sql(stServerKey)).Scan(&key)
-	})
-	return key, err
-}

@@ -2,45 +2,82 @@ package storetest
 
 import (
 	"bytes"
+	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
 var persistenceCases = []testCase{
-	{"ServerKey", testServerKey},
+	{"SigningKeys", testSigningKeys},
 	{"Reopen", testReopen},
 }
 
-func testServerKey(t *testing.T, open Opener) {
+func testSigningKeys(t *testing.T, open Opener) {
 	s := openStore(t, open)
-	keys := make([][]byte, 8)
+	stored, err := s.SigningKeys(ctx)
+	must(t, err)
+	if len(stored) != 0 {
+		t.Fatalf("a new database holds %d signing keys", len(stored))
+	}
+	// Instances starting together each add a first key only if there is
+	// none: exactly one is stored, and every one of them gets it.
+	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	firsts := make([][]directory.SigningKey, 8)
 	var wg sync.WaitGroup
-	for i := range keys {
+	for i := range firsts {
 		wg.Go(func() {
 			var err error
-			if keys[i], err = s.ServerKey(ctx); err != nil {
+			firsts[i], err = s.ChangeSigningKeys(ctx, func(stored []directory.SigningKey) (*directory.SigningKey, []uint32, error) {
+				if len(stored) > 0 {
+					return nil, nil, nil
+				}
+				return &directory.SigningKey{ID: uint32(i + 1), Key: bytes.Repeat([]byte{byte(i + 1)}, 32), CreatedAt: at, SignsFrom: at}, nil, nil
+			})
+			if err != nil {
 				t.Error(err)
 			}
 		})
 	}
 	wg.Wait()
-	if len(keys[0]) != 32 || bytes.Equal(keys[0], make([]byte, 32)) {
-		t.Fatalf("server key %x", keys[0])
+	first := firsts[0]
+	if len(first) != 1 {
+		t.Fatalf("%d keys after concurrent first adds, want 1", len(first))
 	}
-	for _, k := range keys[1:] {
-		if !bytes.Equal(k, keys[0]) {
-			t.Fatalf("concurrent callers got keys %x and %x", keys[0], k)
-		}
+	for _, keys := range firsts[1:] {
+		equal(t, "keys each first adder got", keys, first)
+	}
+	// A rotation adds a newer key; keys come newest first.
+	next := directory.SigningKey{ID: 0xabcdef, Key: bytes.Repeat([]byte{0xee}, 64), CreatedAt: at.Add(time.Hour), SignsFrom: at.Add(time.Hour + 2*time.Second)}
+	keys, err := s.ChangeSigningKeys(ctx, func([]directory.SigningKey) (*directory.SigningKey, []uint32, error) { return &next, nil, nil })
+	must(t, err)
+	equal(t, "keys after a rotation", keys, []directory.SigningKey{next, first[0]})
+	// An id already stored is a conflict, and changes nothing.
+	_, err = s.ChangeSigningKeys(ctx, func([]directory.SigningKey) (*directory.SigningKey, []uint32, error) {
+		dup := next
+		dup.Key = bytes.Repeat([]byte{0x11}, 32)
+		return &dup, []uint32{first[0].ID}, nil
+	})
+	wantKind(t, err, directory.KindConflict)
+	// A failing change changes nothing either.
+	_, err = s.ChangeSigningKeys(ctx, func([]directory.SigningKey) (*directory.SigningKey, []uint32, error) {
+		return nil, []uint32{next.ID}, errors.New("no")
+	})
+	if err == nil || err.Error() != "no" {
+		t.Fatalf("a failing change returned %v", err)
 	}
 	must(t, s.Close())
 	s = openStore(t, open)
-	again, err := s.ServerKey(ctx)
+	keys, err = s.SigningKeys(ctx)
 	must(t, err)
-	if !bytes.Equal(again, keys[0]) {
-		t.Fatalf("the key changed across re-opening: %x, then %x", keys[0], again)
-	}
+	equal(t, "keys after re-opening", keys, []directory.SigningKey{next, first[0]})
+	keys, err = s.ChangeSigningKeys(ctx, func([]directory.SigningKey) (*directory.SigningKey, []uint32, error) {
+		return nil, []uint32{first[0].ID}, nil
+	})
+	must(t, err)
+	equal(t, "keys after dropping the old one", keys, []directory.SigningKey{next})
 }
 
 // testReopen checks that committed data survives closing and re-opening

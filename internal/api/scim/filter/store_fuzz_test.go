@@ -15,7 +15,7 @@ import (
 // SQLite store without an error, sorted by any sortBy that compiles; a
 // sortBy that does not is a 400. Its seeds are seedFilters.
 func FuzzStoreFilter(f *testing.F) {
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	st, err := sqlite.Open(ctx, filepath.Join(f.TempDir(), "gatehouse.db"))
 	if err != nil {
 		f.Fatal(err)
