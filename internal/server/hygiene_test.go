@@ -126,7 +126,7 @@ func TestNoSecretLeaksAnywhere(t *testing.T) {
 	h, logs := newHygiene(t)
 	s := h.s
 	h.secret("bootstrap client secret", testserver.AdminSecret)
-	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: "cli"})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	svc := s.Service()
 
 	token := func(path, clientID, secret, scope string) string {
@@ -191,7 +191,7 @@ func TestNoSecretLeaksAnywhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	minted, err := auth.Mint(ctx, s.Store(), svc, scimAcct.ID, time.Hour, time.Now())
+	minted, err := auth.Mint(ctx, auth.DatabaseKeys(s.Store()), svc, scimAcct.ID, time.Hour, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
