@@ -56,7 +56,9 @@ func FuzzFaceBodies(f *testing.F) {
 		{"POST", "/BeyondTrust/api/public/v3/UserGroups/" + group + "/Permissions", "application/json"},
 	}
 	for i := range ops {
-		for _, b := range []string{`{}`, `{"username":"a","password":"b","name":"n","email_address":"x@y"}`, `[]`, `null`, `{"a":`} {
+		for _, b := range []string{`{}`, `{"username":"a","password":"b","name":"n","email_address":"x@y"}`, `[]`, `null`, `{"a":`,
+			// NUL, which PostgreSQL's text refuses: the PostgreSQL pass runs these seeds too.
+			`{"username":"a\u0000","name":"\u0000","userName":"\u0000","displayName":"\u0000","UserName":"\u0000","groupName":"\u0000","comments":"\u0000"}`} {
 			f.Add(uint8(i), b)
 		}
 	}
