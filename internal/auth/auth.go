@@ -117,6 +117,25 @@ var (
 	ErrInvalidScope = errors.New("auth: invalid scope")
 )
 
+// RateLimitedError is ErrRateLimited with the status a face must show
+// (Retry-After), for calls that return no RateStatus of their own
+// (AuthenticateInsight, Session).
+type RateLimitedError struct{ Status RateStatus }
+
+func (e *RateLimitedError) Error() string        { return ErrRateLimited.Error() }
+func (e *RateLimitedError) Is(target error) bool { return target == ErrRateLimited }
+
+// SetRetryHeaders writes the headers of a refusal for err when it is a
+// *RateLimitedError, and reports whether it was one.
+func SetRetryHeaders(h http.Header, err error) bool {
+	var rl *RateLimitedError
+	if !errors.As(err, &rl) {
+		return false
+	}
+	rl.Status.SetHeaders(h, true)
+	return true
+}
+
 // SetHeaders writes the rate-limit headers every face sends: the hourly
 // limit and what is left of it, and, when the request was refused, when to
 // retry (whole seconds, at least 1). It returns that Retry-After value, 0

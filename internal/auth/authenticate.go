@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
+
+	"github.com/gatehouse/gatehouse/internal/httpx"
 )
 
 // Authenticate verifies the request's bearer token and counts the request
@@ -51,7 +52,7 @@ func (s *Service) Authenticate(r *http.Request) (Principal, RateStatus, error) {
 			return Principal{}, RateStatus{}, s.reject(r, "revoked token")
 		}
 	}
-	if len(st.allow) > 0 && !allowed(st.allow, remoteAddr(r)) {
+	if len(st.allow) > 0 && !allowed(st.allow, httpx.ClientAddr(r)) {
 		return Principal{}, RateStatus{}, s.reject(r, "source address not allowed")
 	}
 	p := Principal{AccountID: st.acct.ID, Name: st.acct.Name, Perms: narrow(st.acct.Perms, c.scope), Scope: c.scope}
@@ -76,7 +77,7 @@ func newerThanCache(c claims, st *accountState) bool {
 func (s *Service) reject(r *http.Request, why string) error {
 	if s.log.Enabled(r.Context(), slog.LevelDebug) {
 		s.log.LogAttrs(r.Context(), slog.LevelDebug, "auth: bearer token refused",
-			slog.String("reason", why), slog.String("remote", r.RemoteAddr))
+			slog.String("reason", why), slog.String("remote", httpx.ClientAddr(r).String()))
 	}
 	return ErrUnauthenticated
 }
@@ -113,15 +114,4 @@ func asciiEqualFold(s, lower string) bool {
 		}
 	}
 	return true
-}
-
-// remoteAddr is the request's source address; the zero Addr when
-// RemoteAddr is not an ip:port, which no allow list contains. Deployments
-// behind a proxy rewrite RemoteAddr from a trusted header before here.
-func remoteAddr(r *http.Request) netip.Addr {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return netip.Addr{}
-	}
-	return ap.Addr().Unmap()
 }

@@ -12,18 +12,16 @@ import (
 )
 
 // Token requests for one account are committed in groups. Each request is
-// one read-modify-write of its account's row (the token serial, or the
-// failed-login count), and writes to one row queue behind each other: one
+// one read-modify-write of its account's row (the token serial), and writes to one row queue behind each other: one
 // transaction per request made 50 concurrent clients of one account wait
 // for 49 commits. Instead, requests that arrive while a transaction for
 // their account is in flight wait for it to finish and then go together in
 // one transaction, which applies them to the row one by one in arrival
 // order, exactly as separate transactions in that order would: each success
 // advances the serial by one (so a group of k mints k consecutive serials,
-// and "only the newest MaxTokens are valid" holds exactly), each failure
-// counts towards the lock-out, and a request after the one that locked the
-// account is refused as locked. Instances sharing a database still
-// serialise on the row through the store, group by group.
+// and "only the newest MaxTokens are valid" holds exactly). Instances
+// sharing a database still serialise on the row through the store, group
+// by group.
 //
 // A group is at most maxGroup requests; the first request waiting leads
 // the next group as soon as the previous one has committed, so no request
@@ -144,35 +142,29 @@ func (s *Service) handOff(id int64, group []*issueReq) {
 
 // commitGroup runs the group's transaction. The store may run fn more than
 // once (a retried transaction); each run decides every request afresh.
+// Refusals write nothing: a request the row refuses (its secret rotated,
+// its account disabled since the cache saw it) is counted by the caller
+// in memory, as every refusal is (see refusal).
 func (s *Service) commitGroup(ctx context.Context, id int64, group []*issueReq) {
 	a, err := s.dir.UpdateAPIAccountState(ctx, id, func(a *directory.APIAccount) error {
-		changed := false
+		admitted := false
 		for _, r := range group {
-			r.reason = s.check(a, r.hash, r.remote, r.now)
-			switch r.reason {
-			case "":
-				// The serial is written anyway, so clearing a failure
-				// count costs no extra write.
-				a.FailedLogins, a.LockedUntil = 0, nil
+			r.reason = s.check(a, parseAllow(a.IPAllow), r.hash, r.remote)
+			if r.reason == "" {
 				a.TokenSerial++
 				r.serial = a.TokenSerial
-				changed = true
-			case reasonLocked:
-			default:
-				s.countFailure(a, r.now)
-				changed = true
+				admitted = true
 			}
 		}
-		if !changed {
-			// Every request was refused as locked: nothing to write.
-			return errLocked
+		if !admitted {
+			return errRefused
 		}
 		return nil
 	})
 	switch {
-	case errors.Is(err, errLocked):
+	case errors.Is(err, errRefused):
 		// a is the row as the transaction read it (nothing was changed):
-		// caching it lets the next request be refused without a write.
+		// caching it lets the next request be refused from the cache.
 		s.cache.apply(a)
 		err = nil
 	case directory.IsKind(err, directory.KindNotFound):

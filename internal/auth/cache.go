@@ -38,9 +38,11 @@ type cacheEntry struct {
 // accountState is one account as verification needs it. It is never
 // modified after it is published.
 type accountState struct {
-	acct    directory.APIAccount // SecretHash cleared: the cache never needs it
-	allow   []netip.Prefix       // acct.IPAllow parsed once, not per request
-	missing bool                 // the store had no such account: Version 0, so any real row wins
+	// acct keeps SecretHash: a token request is checked against it
+	// before any database work (IssueToken).
+	acct    directory.APIAccount
+	allow   []netip.Prefix // acct.IPAllow parsed once, not per request
+	missing bool           // the store had no such account: Version 0, so any real row wins
 }
 
 func newAccountCache(store directory.Store) *accountCache {
@@ -50,7 +52,6 @@ func newAccountCache(store directory.Store) *accountCache {
 }
 
 func newAccountState(a directory.APIAccount) *accountState {
-	a.SecretHash = nil
 	return &accountState{acct: a, allow: parseAllow(a.IPAllow)}
 }
 
@@ -96,22 +97,15 @@ func (c *accountCache) reload(ctx context.Context, id int64, current func(*accou
 	return e.state.Load(), nil
 }
 
-// byClientID returns the state of the account with this client id, or nil
-// when there is none. Unknown client ids are not remembered: anyone can
-// send any number of them, and remembering would let them fill memory.
-func (c *accountCache) byClientID(ctx context.Context, clientID string) (*accountState, error) {
+// cached returns the state of the account with this client id, or nil
+// when the cache has none; it reads only memory. Unknown client ids are
+// not remembered: anyone can send any number of them, and remembering
+// would let them fill memory.
+func (c *accountCache) cached(clientID string) *accountState {
 	if e := c.idx.Load().byClient[clientID]; e != nil {
-		return e.state.Load(), nil
+		return e.state.Load()
 	}
-	a, err := c.store.APIAccountByClientID(ctx, clientID)
-	if directory.IsKind(err, directory.KindNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	c.apply(a)
-	return c.idx.Load().byID[a.ID].state.Load(), nil
+	return nil
 }
 
 // apply records a, unless the cache already holds that Version or a newer

@@ -14,6 +14,10 @@ const (
 	DefaultLockoutAttempts = 5
 	DefaultLockoutDuration = 15 * time.Minute
 	DefaultPollInterval    = 250 * time.Millisecond
+	// DefaultTokenRatePerSecond limits token requests per source address
+	// (with a burst of twice as many): far above what a client needs, as
+	// a token lasts an hour.
+	DefaultTokenRatePerSecond = 10
 	// DefaultRateSyncInterval is how often an instance sharing rate limits
 	// adds its counts to the store's and reads back the totals.
 	DefaultRateSyncInterval = 100 * time.Millisecond
@@ -24,11 +28,17 @@ const (
 // because 0 is how a deployment (or a benchmark) turns them off. Use
 // DefaultConfig for PRA's limits.
 type Config struct {
-	TokenTTL        time.Duration // default 1h
-	RatePerSecond   int           // PRA: 20; 0 disables rate limiting entirely
-	RatePerHour     int           // PRA: 15000; 0 disables the hourly limit
-	LockoutAttempts int           // consecutive failed token requests before lock-out; default 5
-	LockoutDuration time.Duration // default 15m
+	TokenTTL      time.Duration // default 1h
+	RatePerSecond int           // PRA: 20; 0 disables rate limiting entirely
+	RatePerHour   int           // PRA: 15000; 0 disables the hourly limit
+	// TokenRatePerSecond limits token requests per source address on
+	// each instance (tokenlimit.go); 0 disables the limit.
+	TokenRatePerSecond int
+	// LockoutAttempts consecutive wrong secrets for an account from one
+	// source lock that source out for LockoutDuration (lockout.go);
+	// defaults 5 and 15m.
+	LockoutAttempts int
+	LockoutDuration time.Duration
 	// PollInterval is how often account changes made by other instances are
 	// read; default 250ms, so that a revocation anywhere holds everywhere
 	// within a second.
@@ -51,7 +61,7 @@ type Config struct {
 
 // DefaultConfig is PRA's behaviour.
 func DefaultConfig() Config {
-	return Config{RatePerSecond: DefaultRatePerSecond, RatePerHour: DefaultRatePerHour}
+	return Config{RatePerSecond: DefaultRatePerSecond, RatePerHour: DefaultRatePerHour, TokenRatePerSecond: DefaultTokenRatePerSecond}
 }
 
 func (c Config) withDefaults() Config {

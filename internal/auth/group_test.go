@@ -57,31 +57,3 @@ func TestConcurrentIssueKeepsCapExact(t *testing.T) {
 		})
 	}
 }
-
-// Wrong secrets arriving together count one by one: the request that
-// reaches the limit locks the account, and the ones after it in its group
-// are refused as locked without counting.
-func TestConcurrentFailuresLockExactly(t *testing.T) {
-	e := newEnv(t, auth.Config{LockoutAttempts: 5, LockoutDuration: 10 * time.Minute})
-	a, secret := e.account(t, directory.NewAPIAccount{})
-	var wg sync.WaitGroup
-	for range 40 {
-		wg.Go(func() {
-			_, _, err := e.auth.IssueToken(context.Background(), a.ClientID, "wrong", "", netip.MustParseAddr("127.0.0.1"))
-			if err != auth.ErrInvalidClient {
-				t.Errorf("wrong secret: %v", err)
-			}
-		})
-	}
-	wg.Wait()
-	got, err := e.store.APIAccount(context.Background(), a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.FailedLogins != 5 || got.LockedUntil == nil || !got.LockedUntil.Equal(e.clock.Now().Add(10*time.Minute)) {
-		t.Fatalf("after 40 concurrent failures: FailedLogins %d, LockedUntil %v", got.FailedLogins, got.LockedUntil)
-	}
-	if res := e.requestToken(t, a.ClientID, secret, ""); res.status != 401 {
-		t.Fatalf("right secret while locked: %d", res.status)
-	}
-}

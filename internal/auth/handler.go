@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/gatehouse/gatehouse/internal/httpx"
 )
 
 // maxTokenBody bounds what the token endpoint reads: a real request is a
@@ -34,12 +36,16 @@ func (s *Service) serveToken(w http.ResponseWriter, r *http.Request) {
 			message: "The token endpoint accepts only POST."})
 		return
 	}
+	client := httpx.ClientAddr(r)
+	if s.tokenLimited(w, client) {
+		return
+	}
 	req, oe := readTokenRequest(w, r, oauthScope)
 	if oe != nil {
 		writeOAuthError(w, oe)
 		return
 	}
-	tok, ttl, err := s.IssueToken(r.Context(), req.clientID, req.clientSecret, Scope(req.scope), remoteAddr(r))
+	tok, ttl, err := s.IssueToken(r.Context(), req.clientID, req.clientSecret, Scope(req.scope), client)
 	if s.tokenFailed(w, r, err) {
 		return
 	}
@@ -103,12 +109,16 @@ const InsightScope = "publicapi"
 func (s *Service) ServeInsightToken(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
+	client := httpx.ClientAddr(r)
+	if s.tokenLimited(w, client) {
+		return
+	}
 	req, oe := readTokenRequest(w, r, insightScope)
 	if oe != nil {
 		writeOAuthError(w, oe)
 		return
 	}
-	tok, err := s.IssueInsightToken(r.Context(), req.clientID, req.clientSecret, remoteAddr(r))
+	tok, err := s.IssueInsightToken(r.Context(), req.clientID, req.clientSecret, client)
 	if s.tokenFailed(w, r, err) {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/internal/auth"
 	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
 	"github.com/gatehouse/gatehouse/internal/testserver"
 )
 
@@ -114,12 +116,23 @@ func newEnv(t *testing.T, cfg auth.Config) *env {
 	return e
 }
 
+// testProxy is the trusted proxy every test instance sits behind: the
+// test client itself, so that a test names a request's source in
+// X-Forwarded-For (requestTokenFrom).
+var testProxy = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+
 // newInstance starts another instance over the same database.
 func (e *env) newInstance() *instance {
+	return e.newInstanceWrapping(func(s directory.Store) directory.Store { return s })
+}
+
+// newInstanceWrapping starts another instance whose auth service and
+// directory use wrap(store), a wrapper around the real store.
+func (e *env) newInstanceWrapping(wrap func(directory.Store) directory.Store) *instance {
 	t := e.t
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, e.path)
+	st := wrap(openStore(t, e.path))
 	dir := directory.NewService(st, directory.NewHasher(directory.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}))
 	a, err := auth.New(ctx, st, dir, e.cfg)
 	if err != nil {
@@ -128,8 +141,9 @@ func (e *env) newInstance() *instance {
 	t.Cleanup(a.Close)
 	mux := http.NewServeMux()
 	mux.Handle("/oauth2/token", a.TokenHandler())
+	mux.HandleFunc("POST /insight/token", a.ServeInsightToken) // BeyondInsight's Auth/connect/token
 	mux.Handle("/whoami", whoami(a))
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(httpx.ClientAddress(testProxy, mux))
 	t.Cleanup(srv.Close)
 	return &instance{store: st, dir: dir, auth: a, srv: srv, logs: e.logs}
 }
@@ -197,7 +211,18 @@ func (r tokenResult) errCode() string {
 // post sends a request to the token endpoint.
 func (i *instance) post(t *testing.T, method, contentType, body string, hdr http.Header) tokenResult {
 	t.Helper()
-	req, err := http.NewRequest(method, i.srv.URL+"/oauth2/token", strings.NewReader(body))
+	return i.send(t, method, "/oauth2/token", contentType, body, hdr)
+}
+
+// postTo sends a form to a token endpoint.
+func (i *instance) postTo(t *testing.T, path, form string, hdr http.Header) tokenResult {
+	t.Helper()
+	return i.send(t, http.MethodPost, path, "application/x-www-form-urlencoded", form, hdr)
+}
+
+func (i *instance) send(t *testing.T, method, path, contentType, body string, hdr http.Header) tokenResult {
+	t.Helper()
+	req, err := http.NewRequest(method, i.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,6 +265,15 @@ func (i *instance) requestToken(t *testing.T, clientID, secret, scope string) to
 		form.Set("scope", scope)
 	}
 	return i.post(t, http.MethodPost, "application/x-www-form-urlencoded", form.Encode(), nil)
+}
+
+// requestTokenFrom requests a token as the client at source, which the
+// instance's trusted proxy (the test client) names in X-Forwarded-For.
+func (i *instance) requestTokenFrom(t *testing.T, source, clientID, secret string) tokenResult {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
+	return i.post(t, http.MethodPost, "application/x-www-form-urlencoded", form.Encode(),
+		http.Header{"X-Forwarded-For": {source}})
 }
 
 // get calls the protected resource with a bearer token.

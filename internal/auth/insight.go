@@ -3,12 +3,14 @@ package auth
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
 )
 
 // Insight is who a BeyondInsight request is signed in as: a user of the
@@ -58,25 +60,20 @@ func accountGrants(p Principal) directory.Grants {
 // IssueInsightToken is BeyondInsight's Auth/connect/token: the client
 // credentials of an application user, or of an API account (which then
 // acts as an administrator). Errors as IssueToken.
+//
+// Application users are looked up first, for every request: an API
+// account's request then costs that one read more, and IssueToken's
+// equal cost of every refusal (see refusal) holds here too.
 func (s *Service) IssueInsightToken(ctx context.Context, clientID, secret string, remote netip.Addr) (string, error) {
-	st, err := s.cache.byClientID(ctx, clientID)
-	if err != nil {
-		return "", fmt.Errorf("auth: look up client: %w", err)
-	}
-	if st != nil {
-		tok, _, err := s.IssueToken(ctx, clientID, secret, ScopeFullAccess, remote)
-		return tok, err
-	}
-	hash := directory.HashSecret(secret)
 	u, err := s.dir.ApplicationUserByClientID(ctx, clientID)
 	switch {
 	case directory.IsKind(err, directory.KindNotFound):
-		subtle.ConstantTimeCompare(hash, s.dummyHash)
-		s.refuse(ctx, reasonUnknownClient, redactClientID(clientID), 0, remote)
-		return "", ErrInvalidClient
+		tok, _, err := s.IssueToken(ctx, clientID, secret, ScopeFullAccess, remote)
+		return tok, err
 	case err != nil:
 		return "", fmt.Errorf("auth: look up application user: %w", err)
 	}
+	hash := directory.HashSecret(secret)
 	if subtle.ConstantTimeCompare(hash, u.SecretHash) != 1 {
 		s.refuseUser(ctx, reasonBadSecret, u.ID, remote)
 		return "", ErrInvalidClient
@@ -107,12 +104,12 @@ func userRefusal(u *directory.User) string {
 // AuthenticateInsight signs a request in from its Authorization header: a
 // bearer token (an application user's or an API account's) or a PS-Auth
 // key with a run-as user. It returns ErrUnauthenticated (or, for an API
-// account over its limit, ErrRateLimited) or an internal failure.
+// account over its limit, a *RateLimitedError) or an internal failure.
 func (s *Service) AuthenticateInsight(r *http.Request) (Insight, error) {
 	h := r.Header.Values("Authorization")
 	if len(h) == 1 {
 		if key, runAs, pwd, ok := parsePSAuth(h[0]); ok {
-			return s.signInWithKey(r.Context(), key, runAs, pwd, remoteAddr(r))
+			return s.signInWithKey(r.Context(), key, runAs, pwd, httpx.ClientAddr(r))
 		}
 	}
 	tok, ok := bearer(r.Header)
@@ -124,7 +121,10 @@ func (s *Service) AuthenticateInsight(r *http.Request) (Insight, error) {
 		return Insight{}, s.reject(r, "malformed, forged or expired token")
 	}
 	if !c.user {
-		p, _, err := s.Authenticate(r)
+		p, rs, err := s.Authenticate(r)
+		if errors.Is(err, ErrRateLimited) {
+			return Insight{}, &RateLimitedError{Status: rs}
+		}
 		if err != nil {
 			return Insight{}, err
 		}

@@ -24,59 +24,65 @@ const (
 	reasonIPDenied      = "source address not allowed"
 )
 
-// errLocked aborts the state transaction of a request for a locked
-// account: there is nothing to write, and no failure to count.
-var errLocked = errors.New("auth: account locked")
+// errRefused aborts the transaction of a group whose every request was
+// refused: there is nothing to write.
+var errRefused = errors.New("auth: every token request of the group was refused")
 
 // IssueToken checks a client's credentials and returns a new access token.
 // It is the OAuth2 client-credentials grant without HTTP, for the token
 // endpoint and for BeyondInsight's Auth/connect/token. scope may be empty
 // (full_access) or a space-separated list of scopes; the token gets the
-// broadest one listed. Errors: ErrInvalidScope, ErrInvalidClient, or an
-// internal failure.
+// broadest one listed. remote is the client's address (httpx.ClientAddr),
+// which allow lists and lock-outs judge. Errors: ErrInvalidScope,
+// ErrInvalidClient, or an internal failure.
 //
-// Each success advances the account's token serial and each failure for an
-// existing client id its failed-login count and lock-out, in one write
-// shared by the requests for that account that arrive together.
+// A request the cached account admits advances the account's token serial,
+// in one write shared by the requests for that account that arrive
+// together (batch.go). Any other request is decided by refusal.
 func (s *Service) IssueToken(ctx context.Context, clientID, secret string, scope Scope, remote netip.Addr) (string, time.Duration, error) {
 	sc, ok := parseScope(string(scope))
 	if !ok {
 		return "", 0, ErrInvalidScope
 	}
-	// Hash before looking anything up, so that an unknown client id costs
-	// the same hashing as a wrong secret.
 	hash := directory.HashSecret(secret)
-	st, err := s.cache.byClientID(ctx, clientID)
-	if err != nil {
-		return "", 0, fmt.Errorf("auth: look up client: %w", err)
-	}
-	if st == nil {
-		subtle.ConstantTimeCompare(hash, s.dummyHash)
-		s.refuse(ctx, reasonUnknownClient, redactClientID(clientID), 0, remote)
-		return "", 0, ErrInvalidClient
-	}
 	now := s.cfg.Now()
-	if lockedAt(&st.acct, now) {
-		// Refused from the cache without a write: a client hammering a
-		// locked account costs no database work.
-		subtle.ConstantTimeCompare(hash, s.dummyHash)
-		s.refuse(ctx, reasonLocked, clientID, st.acct.ID, remote)
-		return "", 0, ErrInvalidClient
+	st := s.cache.cached(clientID)
+	id := int64(0)
+	if st != nil && s.check(&st.acct, st.allow, hash, remote) == "" && !s.locks.isLocked(st.acct.ID, remote, now) {
+		id = st.acct.ID
+	} else {
+		var reason string
+		var err error
+		if id, reason, err = s.refusal(ctx, clientID, hash, remote, now); err != nil {
+			return "", 0, err
+		}
+		if reason != "" {
+			logged := clientID
+			if id == 0 {
+				logged = redactClientID(clientID)
+			}
+			s.refuse(ctx, reason, logged, id, remote)
+			return "", 0, ErrInvalidClient
+		}
 	}
 
 	// The cache only short-cuts; the decision is made on the row as the
 	// transaction reads it, so that concurrent requests and other
-	// instances cannot race a lock-out or a rotation. Concurrent requests
-	// for one account share a transaction (see decide).
+	// instances cannot race a rotation. Concurrent requests for one
+	// account share a transaction (see decide).
 	r := issueReq{hash: hash, remote: remote, now: now}
-	s.decide(ctx, st.acct.ID, &r)
+	s.decide(ctx, id, &r)
 	if r.err != nil {
-		return "", 0, fmt.Errorf("auth: update API account %d: %w", st.acct.ID, r.err)
+		return "", 0, fmt.Errorf("auth: update API account %d: %w", id, r.err)
 	}
 	if r.reason != "" {
-		s.refuse(ctx, r.reason, clientID, st.acct.ID, remote)
+		if r.reason == reasonBadSecret {
+			s.locks.fail(id, remote, now)
+		}
+		s.refuse(ctx, r.reason, clientID, id, remote)
 		return "", 0, ErrInvalidClient
 	}
+	s.locks.succeed(id, remote)
 	a := &r.acct
 	exp := now.Add(s.cfg.TokenTTL)
 	tok := s.tokens.mint(claims{account: a.ID, generation: a.TokenGeneration, serial: r.serial, scope: sc, expiry: exp.Unix()})
@@ -85,40 +91,57 @@ func (s *Service) IssueToken(ctx context.Context, clientID, secret string, scope
 	return tok, s.cfg.TokenTTL, nil
 }
 
+// refusal decides a token request that the cached account does not admit,
+// on the account's row as the store has it now: the cache may be behind
+// (a secret rotated, or an account created, on another instance). It
+// returns the account's id (0 for an unknown client id) and why the
+// request is refused, or "" when the row admits it after all.
+//
+// This is the one place that decides what a refusal costs, and every
+// refusal costs the same: one read of the row by client id, and no write.
+// An unknown client id, a wrong secret, a locked-out source, a disabled
+// account and an address not allowed are thus alike in timing and in
+// database load, so neither tells an attacker which client ids exist or
+// what state their accounts are in. A wrong secret is counted in memory
+// (lockouts); the lock-out it may end in is written later, in the
+// background, for all accounts at once.
+func (s *Service) refusal(ctx context.Context, clientID string, hash []byte, remote netip.Addr, now time.Time) (int64, string, error) {
+	a, err := s.store.APIAccountByClientID(ctx, clientID)
+	switch {
+	case directory.IsKind(err, directory.KindNotFound):
+		subtle.ConstantTimeCompare(hash, s.dummyHash)
+		return 0, reasonUnknownClient, nil
+	case err != nil:
+		return 0, "", fmt.Errorf("auth: look up client: %w", err)
+	}
+	s.cache.apply(a)
+	reason := s.check(&a, parseAllow(a.IPAllow), hash, remote)
+	switch {
+	case s.locks.isLocked(a.ID, remote, now):
+		// Refused whatever the secret, and not counted: a locked-out
+		// source gains nothing by trying on.
+		reason = reasonLocked
+	case reason == reasonBadSecret:
+		s.locks.fail(a.ID, remote, now)
+	}
+	return a.ID, reason, nil
+}
+
 // check returns why a's credentials do not admit this request, or "".
-func (s *Service) check(a *directory.APIAccount, hash []byte, remote netip.Addr, now time.Time) string {
+// allow is a.IPAllow parsed.
+func (s *Service) check(a *directory.APIAccount, allow []netip.Prefix, hash []byte, remote netip.Addr) string {
 	// The secret is compared first and always, in constant time, so that
 	// timing does not tell a disabled or IP-restricted account apart.
 	secretOK := subtle.ConstantTimeCompare(hash, a.SecretHash) == 1
 	switch {
-	case lockedAt(a, now):
-		return reasonLocked
 	case !secretOK:
 		return reasonBadSecret
 	case !a.Enabled:
 		return reasonDisabled
-	case !allowed(parseAllow(a.IPAllow), remote):
+	case !allowed(allow, remote):
 		return reasonIPDenied
 	}
 	return ""
-}
-
-// countFailure records one more consecutive failure and locks the account
-// when they reach the limit. A lock-out that has expired starts the count
-// afresh, so one failure after it does not lock the account again.
-func (s *Service) countFailure(a *directory.APIAccount, now time.Time) {
-	if a.LockedUntil != nil {
-		a.LockedUntil, a.FailedLogins = nil, 0
-	}
-	a.FailedLogins++
-	if a.FailedLogins >= s.cfg.LockoutAttempts {
-		until := now.Add(s.cfg.LockoutDuration).UTC()
-		a.LockedUntil = &until
-	}
-}
-
-func lockedAt(a *directory.APIAccount, now time.Time) bool {
-	return a.LockedUntil != nil && now.Before(*a.LockedUntil)
 }
 
 // refuse logs a refused token request at info level: an operator needs to

@@ -197,68 +197,6 @@ func TestSecondInstance(t *testing.T) {
 	t.Logf("second instance saw the rotation after %v", time.Since(start))
 }
 
-func TestLockout(t *testing.T) {
-	e := newEnv(t, auth.Config{LockoutAttempts: 3, LockoutDuration: 10 * time.Minute})
-	a, secret := e.account(t, directory.NewAPIAccount{})
-	// Failures short of the limit are forgiven by a success.
-	for range 2 {
-		e.requestToken(t, a.ClientID, "wrong", "")
-	}
-	e.issue(t, a.ClientID, secret)
-	if got, _ := e.store.APIAccount(context.Background(), a.ID); got.FailedLogins != 0 {
-		t.Fatalf("FailedLogins after a success: %d", got.FailedLogins)
-	}
-	for range 3 {
-		if res := e.requestToken(t, a.ClientID, "wrong", ""); res.status != 401 {
-			t.Fatalf("wrong secret: %d", res.status)
-		}
-	}
-	got, _ := e.store.APIAccount(context.Background(), a.ID)
-	if got.FailedLogins != 3 || got.LockedUntil == nil || !got.LockedUntil.Equal(e.clock.Now().Add(10*time.Minute)) {
-		t.Fatalf("after 3 failures: FailedLogins %d, LockedUntil %v", got.FailedLogins, got.LockedUntil)
-	}
-	if res := e.requestToken(t, a.ClientID, secret, ""); res.status != 401 || res.errCode() != "invalid_client" {
-		t.Fatalf("right secret while locked: %d %v", res.status, res.body)
-	}
-	e.clock.Advance(10*time.Minute - time.Second)
-	if res := e.requestToken(t, a.ClientID, secret, ""); res.status != 401 {
-		t.Fatalf("right secret just before the lock-out ends: %d", res.status)
-	}
-	e.clock.Advance(time.Second)
-	e.issue(t, a.ClientID, secret)
-	got, _ = e.store.APIAccount(context.Background(), a.ID)
-	if got.FailedLogins != 0 || got.LockedUntil != nil {
-		t.Fatalf("after the lock-out: FailedLogins %d, LockedUntil %v", got.FailedLogins, got.LockedUntil)
-	}
-}
-
-// After a lock-out expires, the count starts afresh: one more failure does
-// not lock the account again.
-func TestLockoutExpiryRestartsCount(t *testing.T) {
-	e := newEnv(t, auth.Config{LockoutAttempts: 2, LockoutDuration: time.Minute})
-	a, secret := e.account(t, directory.NewAPIAccount{})
-	e.requestToken(t, a.ClientID, "wrong", "")
-	e.requestToken(t, a.ClientID, "wrong", "")
-	e.clock.Advance(time.Minute)
-	e.requestToken(t, a.ClientID, "wrong", "")
-	e.issue(t, a.ClientID, secret)
-}
-
-func TestUnknownClientLocksNothing(t *testing.T) {
-	e := newEnv(t, auth.Config{LockoutAttempts: 2})
-	a, secret := e.account(t, directory.NewAPIAccount{})
-	for range 5 {
-		if res := e.requestToken(t, "not-"+a.ClientID, secret, ""); res.status != 401 {
-			t.Fatalf("unknown client: %d", res.status)
-		}
-	}
-	got, _ := e.store.APIAccount(context.Background(), a.ID)
-	if got.FailedLogins != 0 || got.LockedUntil != nil {
-		t.Fatalf("unknown-client failures touched an account: %+v", got)
-	}
-	e.issue(t, a.ClientID, secret)
-}
-
 func TestRateLimit(t *testing.T) {
 	e := newEnv(t, auth.Config{RatePerSecond: 3, RatePerHour: 5, TokenTTL: 3 * time.Hour})
 	a, secret := e.account(t, directory.NewAPIAccount{})

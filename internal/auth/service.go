@@ -22,6 +22,10 @@ type Service struct {
 	tokens *keyring
 	cache  *accountCache
 	limit  limiter
+	// tokenLimit limits token requests per source; locks holds lock-outs
+	// per account and source.
+	tokenLimit *sourceLimiter
+	locks      *lockouts
 	// dummyHash is what a secret is compared with when there is no account
 	// to compare it with, so that an unknown client costs the same work.
 	dummyHash []byte
@@ -60,23 +64,29 @@ func New(ctx context.Context, store directory.Store, svc *directory.Service, cfg
 		limit = shared
 	}
 	s := &Service{
-		cfg:       cfg,
-		log:       cfg.Logger,
-		store:     store,
-		dir:       svc,
-		tokens:    keys,
-		cache:     newAccountCache(store),
-		limit:     limit,
-		dummyHash: directory.HashSecret("gatehouse: no such client"),
+		cfg:        cfg,
+		log:        cfg.Logger,
+		store:      store,
+		dir:        svc,
+		tokens:     keys,
+		cache:      newAccountCache(store),
+		limit:      limit,
+		tokenLimit: newSourceLimiter(cfg.TokenRatePerSecond),
+		locks:      newLockouts(store, cfg),
+		dummyHash:  directory.HashSecret("gatehouse: no such client"),
 	}
 	p := &poller{cache: s.cache, store: store, log: s.log, interval: cfg.PollInterval}
 	if err := p.loadAll(ctx); err != nil {
 		return nil, fmt.Errorf("auth: load API accounts: %w", err)
 	}
+	if err := s.locks.load(ctx); err != nil {
+		return nil, fmt.Errorf("auth: load lock-outs: %w", err)
+	}
 	bgCtx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	s.bg.Go(func() { p.run(bgCtx) })
 	s.bg.Go(func() { s.sweepSessions(bgCtx) })
+	s.bg.Go(func() { s.locks.run(bgCtx) })
 	s.bg.Go(func() { s.refreshKeys(bgCtx, keySrc) })
 	if shared != nil {
 		s.bg.Go(func() { shared.run(bgCtx) })
@@ -105,6 +115,7 @@ func (s *Service) RotateSecret(ctx context.Context, id int64) (directory.APIAcco
 	a, secret, err := s.dir.RotateSecret(ctx, id)
 	if err == nil {
 		s.cache.apply(a)
+		s.locks.clear(id)
 	}
 	return a, secret, err
 }
@@ -115,6 +126,9 @@ func (s *Service) SetAPIAccountEnabled(ctx context.Context, id int64, enabled bo
 	a, err := s.dir.SetAPIAccountEnabled(ctx, id, enabled)
 	if err == nil {
 		s.cache.apply(a)
+		if enabled {
+			s.locks.clear(id)
+		}
 	}
 	return a, err
 }

@@ -88,8 +88,8 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, 
 			return Insight{}, ErrUnauthenticated
 		}
 		p := Principal{AccountID: a.ID, Name: a.Name, Perms: a.Perms, Scope: ScopeFullAccess}
-		if _, ok := s.limit.take(a.ID, now); !ok {
-			return Insight{}, ErrRateLimited
+		if rs, ok := s.limit.take(a.ID, now); !ok {
+			return Insight{}, &RateLimitedError{Status: rs}
 		}
 		return Insight{Account: &p, Grants: accountGrants(p)}, nil
 	}

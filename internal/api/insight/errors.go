@@ -96,6 +96,7 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeMessage(w, http.StatusUnauthorized, msgUnauthenticated)
 		return
 	case errors.Is(err, auth.ErrRateLimited):
+		auth.SetRetryHeaders(w.Header(), err)
 		writeMessage(w, http.StatusTooManyRequests, "Too many requests.")
 		return
 	}
