@@ -72,10 +72,9 @@ func (c *call) body(s *httpx.Schema, required ...string) (*httpx.Values, error) 
 	return c.checkedBody(s, nil, required...)
 }
 
-// checkedBody is body for a write the directory validates: when the body
-// has type errors, the directory's field rules still run on the fields that
-// decoded, so that one 422 names every invalid field, not just the first
-// kind found.
+// checkedBody is body with rules: they run on the fields that decoded, even
+// beside type errors and missing fields, so that one 422 names every
+// invalid field, not just the first kind found.
 func (c *call) checkedBody(s *httpx.Schema, rules func(*httpx.Values) directory.Problems, required ...string) (*httpx.Values, error) {
 	obj, err := httpx.ReadObject(c.w, c.r, c.a.maxBody)
 	if err != nil {
@@ -90,17 +89,28 @@ func (c *call) checkedBody(s *httpx.Schema, rules func(*httpx.Values) directory.
 			v.Problems[name] = append(v.Problems[name], directory.MsgRequired)
 		}
 	}
-	if len(v.Problems) > 0 {
-		if rules != nil {
-			for field, msgs := range rules(v) {
-				if _, typeErr := v.Problems[wireName(field)]; !typeErr {
-					v.Problems[wireName(field)] = msgs
-				}
+	if rules != nil {
+		for field, msgs := range rules(v) {
+			if _, typeErr := v.Problems[wireName(field)]; !typeErr {
+				v.Problems[wireName(field)] = msgs
 			}
 		}
+	}
+	if len(v.Problems) > 0 {
 		return nil, invalid(v.Problems)
 	}
 	return v, nil
+}
+
+// sameID is the rule that a body's copy of the path's id, when sent, is
+// that id.
+func sameID(field string, id int64, msg string) func(*httpx.Values) directory.Problems {
+	return func(v *httpx.Values) directory.Problems {
+		if n, ok := v.Int(field); ok && n != id {
+			return directory.Problems{field: {msg}}
+		}
+		return nil
+	}
 }
 
 // respond writes a JSON answer built by fn.

@@ -28,9 +28,6 @@ func invalid(fields map[string][]string) error {
 	return &apiError{status: http.StatusUnprocessableEntity, msg: msgInvalid, fields: fields}
 }
 
-// invalidField reports one field problem.
-func invalidField(name, msg string) error { return invalid(map[string][]string{name: {msg}}) }
-
 // wireNames renames the directory's field names where PRA's differ.
 var wireNames = map[string]string{
 	directory.FieldDisplayName:        "public_display_name",

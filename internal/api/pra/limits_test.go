@@ -67,11 +67,12 @@ func TestEveryInvalidFieldAtOnce(t *testing.T) {
 				"access_perm_status": {"The access_perm_status must be one of not_defined, defined or final."},
 			}},
 		{"member, empty", "POST", "/group-policy/" + g + "/member", `{}`, required("security_provider_id")},
-		{"member, types", "POST", "/group-policy/" + g + "/member", `{"user_id":"1","group_name":5}`,
+		{"member, types", "POST", "/group-policy/" + g + "/member", `{"user_id":"1","group_name":5,"group_policy_id":99}`,
 			map[string][]string{
 				"security_provider_id": {"The security_provider_id field is required."},
 				"user_id":              {"The user_id must be an integer."},
 				"group_name":           {"The group_name must be a string."},
+				"group_policy_id":      {"The group_policy_id must be the id of the group policy in the URL."},
 			}},
 		{"team, empty", "POST", "/team", `{}`, required("name")},
 		{"team, types and rules", "POST", "/team", `{"name":"","comments":5}`,
@@ -85,10 +86,11 @@ func TestEveryInvalidFieldAtOnce(t *testing.T) {
 				"code_name": {"The code_name must be a string."},
 			}},
 		{"team user, empty", "POST", "/team/" + team + "/user", `{}`, required("user_id")},
-		{"team user, types", "POST", "/team/" + team + "/user", `{"user_id":"x","role":5}`,
+		{"team user, types", "POST", "/team/" + team + "/user", `{"user_id":"x","role":5,"team_id":99}`,
 			map[string][]string{
 				"user_id": {"The user_id must be an integer."},
 				"role":    {"The role must be a string."},
+				"team_id": {"The team_id must be the id of the team in the URL."},
 			}},
 		{"group changes, types", "PATCH", "/user/" + u + "/group-policy-changes", `{"added":"1","removed":[0]}`,
 			map[string][]string{

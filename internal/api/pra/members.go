@@ -66,12 +66,10 @@ func (a *api) addMember(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(memberSchema, "security_provider_id")
+	v, err := c.checkedBody(memberSchema, sameID("group_policy_id", id, "must be the id of the group policy in the URL"),
+		"security_provider_id")
 	if err != nil {
 		return err
-	}
-	if gid, ok := v.Int("group_policy_id"); ok && gid != id {
-		return invalidField("group_policy_id", "must be the id of the group policy in the URL")
 	}
 	var in directory.MemberInput
 	in.SecurityProviderID, _ = v.Int("security_provider_id")

@@ -145,12 +145,9 @@ func (a *api) addTeamUser(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(teamUserCreateSchema, "user_id")
+	v, err := c.checkedBody(teamUserCreateSchema, sameID("team_id", id, "must be the id of the team in the URL"), "user_id")
 	if err != nil {
 		return err
-	}
-	if tid, ok := v.Int("team_id"); ok && tid != id {
-		return invalidField("team_id", "must be the id of the team in the URL")
 	}
 	tu := directory.TeamUser{TeamID: id}
 	tu.UserID, _ = v.Int("user_id")
