@@ -152,10 +152,7 @@ func (s *Service) UpdateGroupAndMembers(ctx context.Context, id int64, c GroupCh
 		}
 		ev := &Event{Action: "group.update", TargetType: "group", TargetID: id, Before: audit(&before), After: audit(&g)}
 		if !m.empty() {
-			ev.Action, ev.After = "group.update_members", audit(&struct {
-				Group   *Group
-				Members *MembersChange
-			}{&g, &m})
+			ev.Action, ev.After = "group.update_members", audit(&groupMembersUpdate{&g, &m})
 		}
 		return ev, nil
 	})

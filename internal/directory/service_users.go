@@ -328,7 +328,7 @@ func (s *Service) ChangeUserGroups(ctx context.Context, userID int64, added, rem
 			return nil, err
 		}
 		return &Event{Action: "user.group_policies.change", TargetType: "user", TargetID: userID,
-			After: audit(&struct{ Added, Removed []int64 }{added, removed})}, nil
+			After: audit(&idsChange{Added: added, Removed: removed})}, nil
 	})
 }
 
