@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,6 +104,58 @@ func FuzzFaceQueries(f *testing.F) {
 		r := s.Do(t, http.MethodGet, path+"?"+query, tok, "")
 		if r.Status >= 500 {
 			t.Fatalf("GET %s?%s: %d %s", path, query, r.Status, r.Body)
+		}
+	})
+}
+
+// FuzzFaceIDs: no path id makes any face's operations on one resource
+// answer 5xx.
+func FuzzFaceIDs(f *testing.F) {
+	s, tok, user, group := fuzzServer(f)
+	paths := []string{
+		"/api/config/v1/user/%s", "/api/config/v1/group-policy/%s/member/%s", "/api/config/v1/team/%s/user/%s",
+		"/api/config/v1/security-provider/%s", "/api/config/v1/api-account/%s",
+		"/api/public/v3/users/%s", "/scim/v2/Users/%s", "/scim/v2/Groups/%s", "/scim/v2/Schemas/%s", "/scim/v2/ResourceTypes/%s",
+		"/BeyondTrust/api/public/v3/Users/%s/UserGroups/%s", "/BeyondTrust/api/public/v3/UserGroups/%s/Permissions",
+	}
+	for i := range paths {
+		for _, id := range []string{user, group, "0", "-1", "9223372036854775808", "1e3", "0x1", "%00", " 1", "1.0", "٣"} {
+			f.Add(uint8(i), id)
+		}
+	}
+	f.Fuzz(func(t *testing.T, p uint8, id string) {
+		path := strings.ReplaceAll(paths[int(p)%len(paths)], "%s", url.PathEscape(id))
+		r := s.Do(t, http.MethodGet, path, tok, "")
+		if r.Status >= 500 {
+			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+		}
+	})
+}
+
+// FuzzAuthorization: no Authorization header makes any face answer 5xx,
+// and none but the account's own bearer token is let in (there is no API
+// registration, so no PS-Auth header can sign in).
+func FuzzAuthorization(f *testing.F) {
+	s, tok, _, _ := fuzzServer(f)
+	paths := []string{"/api/config/v1/user", "/api/public/v3/users", "/scim/v2/Users", "/BeyondTrust/api/public/v3/Users"}
+	for _, h := range []string{"Bearer " + tok, "bearer " + tok + "x", "Bearer " + tok[:len(tok)-1], "Basic dGVzdDp0ZXN0",
+		"PS-Auth key=abc; runas=ann;", "PS-Auth key=abc; runas=ann; pwd=[x];", "PS-Auth key=; runas=;", "Bearer", ""} {
+		for i := range paths {
+			f.Add(uint8(i), h)
+		}
+	}
+	f.Fuzz(func(t *testing.T, p uint8, h string) {
+		if strings.ContainsAny(h, "\r\n\x00") || strings.TrimSpace(h) != h || strings.ContainsFunc(h, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			t.Skip("not a header value a client can send")
+		}
+		path := paths[int(p)%len(paths)]
+		r := s.Do(t, http.MethodGet, path, "", "", "Authorization", h)
+		if r.Status >= 500 {
+			t.Fatalf("GET %s with Authorization %q: %d %s", path, h, r.Status, r.Body)
+		}
+		valid := len(h) > len("bearer ") && strings.EqualFold(h[:len("bearer ")], "bearer ") && strings.TrimLeft(h[len("bearer "):], " ") == tok
+		if r.Status == http.StatusOK && !valid {
+			t.Fatalf("GET %s with Authorization %q: 200", path, h)
 		}
 	})
 }
