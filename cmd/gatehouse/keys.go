@@ -85,11 +85,17 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "rotate":
 		after := fs.Duration("after", auth.DefaultKeyDelay, "how long before the new key signs: every instance must hold it by then"+
 			" (instances read the database within a second; for a key file, how long your deployment takes to deliver it)")
+		dropPrevious := fs.Bool("drop-previous", false, "after a key leak: sign with the new key at once and drop every other key now;"+
+			" tokens they signed, minted SCIM tokens included, are refused from then on")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
 		if *after < 0 {
 			return usagef("--after must not be negative")
+		}
+		if *dropPrevious {
+			// No token may outlive its key: a lifetime of 0 keeps none.
+			*after, ttl = 0, 0
 		}
 		if _, inEnv := os.LookupEnv(signingKeyEnv); inEnv {
 			return usagef("keys in %s are rotated by changing it: put a new key (gatehouse keys generate) first, the current one after it", signingKeyEnv)
@@ -110,6 +116,11 @@ func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		from := "now"
 		if !k.SignsFrom.IsZero() {
 			from = k.SignsFrom.UTC().Format(time.RFC3339)
+		}
+		if *dropPrevious {
+			fmt.Fprintf(stdout, "New signing key %s signs from %s; every other key is dropped, and the tokens it signed are refused:"+
+				" clients request new ones, and SCIM tokens must be minted again.\n", auth.KeyIDString(k.ID), from)
+			return nil
 		}
 		fmt.Fprintf(stdout, "New signing key %s signs from %s. Tokens signed by the previous key keep working until they expire (%s);"+
 			" tokens minted by `gatehouse scim-token create` before now stop working then too: mint new ones.\n",

@@ -97,6 +97,16 @@ func TestKeysCommandsAgainstARunningServer(t *testing.T) {
 	if code, _ := call(t, "GET", p.url+"/api/config/v1/user", before, ""); code != http.StatusOK {
 		t.Fatalf("a token signed before the rotation: %d, want 200 until it expires", code)
 	}
+
+	// After a leak: the new key signs at once and the others go now.
+	out = mustRun(t, "", "keys", "rotate", "--db", db, "--drop-previous")
+	if !strings.Contains(out, "every other key is dropped") || len(storedKeys(t, db)) != 1 {
+		t.Fatalf("rotate --drop-previous printed %q and left %d keys", out, len(storedKeys(t, db)))
+	}
+	eventually(t, "a token of a dropped key refused", func() bool {
+		code, _ := call(t, "GET", p.url+"/api/config/v1/user", before, "")
+		return code == http.StatusUnauthorized
+	})
 }
 
 func TestServeWithASigningKeyFile(t *testing.T) {

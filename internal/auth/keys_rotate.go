@@ -46,7 +46,8 @@ func kept(keys []directory.SigningKey, now time.Time, ttl time.Duration) []direc
 
 // RotateDatabaseKey stores a new key that every instance starts signing
 // with after the given delay (they read it within a poll), and deletes the
-// keys that no token still valid under lifetime ttl can name.
+// keys that no token still valid under lifetime ttl can name: with ttl and
+// after 0, every other key, as after a leak.
 func RotateDatabaseKey(ctx context.Context, store directory.Store, now time.Time, after, ttl time.Duration) (directory.SigningKey, error) {
 	var added directory.SigningKey
 	_, err := store.ChangeSigningKeys(ctx, func(stored []directory.SigningKey) (*directory.SigningKey, []uint32, error) {

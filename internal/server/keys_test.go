@@ -99,6 +99,18 @@ func TestKeyRotationReachesEveryInstance(t *testing.T) {
 	if keys, err = b.store.SigningKeys(ctx); err != nil || len(keys) != 2 || keys[1].ID != k.ID {
 		t.Fatalf("after another rotation: %d keys, %v; want the new and the current, the dropped one deleted", len(keys), err)
 	}
+
+	// After a leak, a rotation that keeps no key for any token lifetime
+	// (keys rotate --drop-previous) ends every token of the others at once.
+	current := a.token(t, caller.ClientID, secret)
+	b.wantStatus(t, current, http.StatusOK)
+	if _, err := auth.RotateDatabaseKey(ctx, a.store, now(), 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	since = time.Now()
+	a.revokedWithin(t, current, since, time.Second)
+	b.revokedWithin(t, current, since, time.Second)
+	b.wantStatus(t, a.token(t, caller.ClientID, secret), http.StatusOK)
 }
 
 // With a key file, the keys stay out of the database: nothing key-related
