@@ -109,7 +109,8 @@ func (s *Service) provision(ctx context.Context, q Query) (int64, error) {
 	return last, err
 }
 
-// groupsByID loads, in one query, every group named in memberships.
+// groupsByID loads every group named in memberships, a page of
+// MaxPageSize at a time.
 func groupsByID(ctx context.Context, r Reader, memberships map[int64][]int64) (map[int64]Group, error) {
 	seen := map[int64]bool{}
 	var or Or
@@ -122,15 +123,15 @@ func groupsByID(ctx context.Context, r Reader, memberships map[int64][]int64) (m
 		}
 	}
 	out := make(map[int64]Group, len(seen))
-	if len(or) == 0 {
-		return out, nil
-	}
-	page, err := r.Groups(ctx, Query{Filter: or, Limit: len(or)})
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range page.Items {
-		out[g.ID] = g
+	for start := 0; start < len(or); start += MaxPageSize {
+		batch := or[start:min(start+MaxPageSize, len(or))]
+		page, err := r.Groups(ctx, Query{Filter: batch, Limit: len(batch)})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range page.Items {
+			out[g.ID] = g
+		}
 	}
 	return out, nil
 }

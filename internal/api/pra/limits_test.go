@@ -1,11 +1,14 @@
 package pra_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/testserver"
 )
 
@@ -132,4 +135,31 @@ func TestFilterLength(t *testing.T) {
 		expect(t, "long username filter", e.do("GET", "/user?username="+strings.Repeat("a", n), ""), 422,
 			invalid("username", "The username may not be greater than 255 characters."))
 	}
+}
+
+// TestProvisionBeyondAPage: a user in more group policies than a page
+// holds is provisioned, the store's page maximum notwithstanding.
+func TestProvisionBeyondAPage(t *testing.T) {
+	e := newEnv(t)
+	u := e.createUser("joiner")
+	uid := int64(u["id"].(float64))
+	err := e.Store().Write(context.Background(), func(tx directory.Tx) error {
+		for i := range directory.MaxPageSize + 1 {
+			g := directory.Group{Name: fmt.Sprintf("policy-%04d", i), Source: directory.SourceLocal,
+				SecurityProviderID: directory.LocalProviderID, AccessStatus: directory.AccessDefined,
+				Access: directory.DefaultAccess(), Active: true}
+			if err := tx.CreateGroup(context.Background(), &g); err != nil {
+				return err
+			}
+			m := directory.Member{GroupID: g.ID, SecurityProviderID: directory.LocalProviderID, UserID: uid}
+			if err := tx.AddMember(context.Background(), &m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "provision", e.do("POST", "/user/provision", `{"user_ids":[`+id(u)+`]}`), 204, "")
 }
