@@ -22,6 +22,11 @@ const (
 // StartSession records a sign-in and returns the cookie value that carries
 // it: 32 random bytes, of which only the SHA-256 is stored.
 func (s *Service) StartSession(ctx context.Context, p Insight) (string, error) {
+	if p.Account != nil && p.Account.Scope != ScopeFullAccess {
+		// A session remembers its account, not the token's scope: opened
+		// with a read_only token, its cookie would write.
+		return "", directory.Forbidden("A read_only token cannot open a session: send it with each request instead.")
+	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", err

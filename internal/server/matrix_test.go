@@ -92,7 +92,9 @@ func matrixFaces() []face {
 	sc := func(n need, path string, ok int) row { return row{need: n, perm: "scim", path: path, ok: ok} }
 	bi := func(n need, perm, path string, ok int) row { return row{need: n, perm: perm, path: path, ok: ok} }
 	const m = "/" + missing
-	signInByHeader := map[principal]int{pNone: 401, pExpired: 401, pRevoked: 401, pReadOnly: 200, pOther: 200, pFull: 200,
+	// A read_only token opens no session: the session would not keep its
+	// scope.
+	signInByHeader := map[principal]int{pNone: 401, pExpired: 401, pRevoked: 401, pReadOnly: 403, pOther: 200, pFull: 200,
 		pBIDenied: 401, pBIAllowed: 401, pBIApp: 200}
 	// The token endpoint takes client credentials from an Authorization
 	// header too: a bearer token there is a failed client authentication
