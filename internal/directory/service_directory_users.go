@@ -34,7 +34,9 @@ type NewDirectoryUser struct {
 
 var attrNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 
-func (n NewDirectoryUser) validate() Problems {
+// Validate checks the fields before any look-up; a face runs it beside its
+// own checks to name every invalid field at once.
+func (n NewDirectoryUser) Validate() Problems {
 	p := Problems{}
 	switch n.Kind {
 	case SourceActiveDirectory:
@@ -73,7 +75,7 @@ func (n NewDirectoryUser) validate() Problems {
 // CreateDirectoryUser looks the account up in its directory and adds it as
 // a user of that directory's security provider (created on first use).
 func (s *Service) CreateDirectoryUser(ctx context.Context, in NewDirectoryUser) (User, error) {
-	if err := in.validate().Err(); err != nil {
+	if err := in.Validate().Err(); err != nil {
 		return User{}, err
 	}
 	if s.finder == nil {

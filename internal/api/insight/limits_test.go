@@ -10,7 +10,8 @@ import (
 )
 
 // TestEveryInvalidFieldAtOnce: one 400 names every missing and invalid
-// field of a group body, a type error not hiding a rule's.
+// field of a group or directory user body, a type error not hiding a
+// rule's.
 func TestEveryInvalidFieldAtOnce(t *testing.T) {
 	e := newEnv(t)
 	for _, c := range []struct{ name, body, msg string }{
@@ -21,6 +22,19 @@ func TestEveryInvalidFieldAtOnce(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			wantError(t, e.do(http.MethodPost, "/UserGroups", c.body), http.StatusBadRequest, c.msg)
+		})
+	}
+	for _, c := range []struct{ name, body, msg string }{
+		{"Active Directory user, types and rules", `{"UserType":"ActiveDirectory","UserName":"` + strings.Repeat("u", 300) +
+			`","DomainName":"example.com","UseSSL":"yes","BindUser":"binder"}`,
+			"BindPassword is required when a bind user is given; ForestName is required when a bind user is given; " +
+				"UserName may not be greater than 64 characters; UseSSL must be true or false"},
+		{"LDAP user, types and rules", `{"UserType":"LdapDirectory","HostName":"ldap.example.com","DistinguishedName":"cn=x",` +
+			`"AccountNameAttribute":"not an attribute","Port":"389"}`,
+			"AccountNameAttribute must be an LDAP attribute name; Port must be an integer"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantError(t, e.do(http.MethodPost, "/Users", c.body), http.StatusBadRequest, c.msg)
 		})
 	}
 }

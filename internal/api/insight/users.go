@@ -81,7 +81,7 @@ var (
 		httpx.Field{Name: "BindUser", Kind: httpx.String},
 		httpx.Field{Name: "BindPassword", Kind: httpx.String},
 		httpx.Field{Name: "UseSSL", Kind: httpx.Bool},
-	)
+	).withRules(func(b body) directory.Problems { return directoryUser(b, directory.SourceActiveDirectory).Validate() })
 	ldapUserBody = newSchema(
 		httpx.Field{Name: "HostName", Kind: httpx.String},
 		httpx.Field{Name: "DistinguishedName", Kind: httpx.String},
@@ -90,7 +90,7 @@ var (
 		httpx.Field{Name: "BindPassword", Kind: httpx.String},
 		httpx.Field{Name: "Port", Kind: httpx.Int, Min: 1, Max: 65535},
 		httpx.Field{Name: "UseSSL", Kind: httpx.Bool},
-	)
+	).withRules(func(b body) directory.Problems { return directoryUser(b, directory.SourceLDAP).Validate() })
 	applicationUserBody = newSchema(
 		httpx.Field{Name: "UserName", Kind: httpx.String},
 		httpx.Field{Name: "AccessPolicyID", Kind: httpx.Int, Min: 1, Max: directory.MaxID},
@@ -166,15 +166,21 @@ func (c *call) userType() (string, error) {
 }
 
 func (a *api) createDirectoryUser(c *call, t string) (directory.User, error) {
-	in := directory.NewDirectoryUser{Kind: directory.SourceActiveDirectory}
-	s, required := activeDirectoryUserBody, []string{"UserName", "DomainName"}
+	kind, s, required := directory.SourceActiveDirectory, activeDirectoryUserBody, []string{"UserName", "DomainName"}
 	if t == typeLDAP {
-		in.Kind, s, required = directory.SourceLDAP, ldapUserBody, []string{"HostName", "DistinguishedName", "AccountNameAttribute"}
+		kind, s, required = directory.SourceLDAP, ldapUserBody, []string{"HostName", "DistinguishedName", "AccountNameAttribute"}
 	}
 	b, _, err := c.body(s, required...)
 	if err != nil {
 		return directory.User{}, err
 	}
+	return a.dir.CreateDirectoryUser(c.ctx(), directoryUser(b, kind))
+}
+
+// directoryUser maps an Active Directory or LDAP user body onto what
+// creating one takes.
+func directoryUser(b body, kind directory.Source) directory.NewDirectoryUser {
+	in := directory.NewDirectoryUser{Kind: kind}
 	in.AccountName, _ = b.str("UserName")
 	in.Domain, _ = b.str("DomainName")
 	in.Forest, _ = b.str("ForestName")
@@ -186,7 +192,7 @@ func (a *api) createDirectoryUser(c *call, t string) (directory.User, error) {
 	in.UseSSL, _ = b.bool("UseSSL")
 	port, _ := b.int("Port")
 	in.Port = int(port)
-	return a.dir.CreateDirectoryUser(c.ctx(), in)
+	return in
 }
 
 // localChange is a BeyondInsight user's fields; LastName, being optional,
