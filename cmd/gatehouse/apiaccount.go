@@ -16,7 +16,7 @@ import (
 var cliActor = directory.Actor{Kind: directory.ActorCLI}
 
 func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	ctx, sub, args, fs, db, err := subcommand(ctx, "api-account", args, stderr, "create, list, rotate-secret, disable or enable")
+	ctx, sub, args, fs, db, err := subcommand(ctx, "api-account", args, stderr, "create, list, rotate-secret, disable, enable or unlock")
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 	case "list":
 		do = func(svc *directory.Service) error { return listAccounts(ctx, svc, stdout) }
-	case "rotate-secret", "disable", "enable":
+	case "rotate-secret", "disable", "enable", "unlock":
 		var id int64
 		var clientID string
 		fs.Int64Var(&id, "id", 0, "the account's id")
@@ -65,8 +65,13 @@ func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(stdout, "Rotated the secret of API account %d %q; its tokens are revoked. The new secret is shown only this once:\n  client_id:     %s\n  client_secret: %s\n",
+				fmt.Fprintf(stdout, "Rotated the secret of API account %d %q; its tokens are revoked and its lock-outs lifted. The new secret is shown only this once:\n  client_id:     %s\n  client_secret: %s\n",
 					a.ID, a.Name, a.ClientID, secret)
+			case "unlock":
+				if _, err := svc.UnlockAPIAccount(ctx, a.ID); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "API account %d %q unlocked: no address is locked out of it now.\n", a.ID, a.Name)
 			default:
 				if _, err := svc.SetAPIAccountEnabled(ctx, a.ID, sub == "enable"); err != nil {
 					return err
@@ -76,7 +81,7 @@ func runAPIAccount(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return nil
 		}
 	default:
-		return usagef("unknown subcommand %q: want create, list, rotate-secret, disable or enable", sub)
+		return usagef("unknown subcommand %q: want create, list, rotate-secret, disable, enable or unlock", sub)
 	}
 	if err := parse(fs, args); err != nil {
 		return err

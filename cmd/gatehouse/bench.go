@@ -342,7 +342,7 @@ func bench(ctx context.Context, f benchFlags, stdout, stderr io.Writer) error {
 	if f.url == "" {
 		clientID, secret = "bench-"+randomHex(8), randomHex(32)
 		t0 := time.Now()
-		server, err = startBenchChild(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--rate-limit", "0", "--db", db},
+		server, err = startBenchChild(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--rate-limit", "0", "--token-rate-limit", "0", "--db", db},
 			[]string{"GATEHOUSE_BOOTSTRAP_CLIENT_ID=" + clientID, "GATEHOUSE_BOOTSTRAP_CLIENT_SECRET=" + secret},
 			pinned, filepath.Join(tmp, "serve.log"))
 		if err != nil {

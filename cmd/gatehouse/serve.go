@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"time"
@@ -25,6 +26,10 @@ type serveFlags struct {
 	tlsCert, tlsKey                 string
 	tlsSelfSigned                   bool
 	rateLimit                       int
+	tokenRateLimit, lockoutAttempts int
+	lockoutDuration                 time.Duration
+	trustedProxies                  string
+	proxies                         []netip.Prefix // trustedProxies parsed
 	logFormat, logLevel             string
 	shutdownTimeout                 time.Duration
 	bootstrapClientID, bootstrapKey string
@@ -45,6 +50,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.tlsKey, "tls-key", "", "PEM private key for --tls-cert")
 	fs.BoolVar(&f.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a self-signed certificate kept beside a SQLite database")
 	fs.IntVar(&f.rateLimit, "rate-limit", 20, "requests per second per API account (and 15,000 per hour); 0 disables rate limiting")
+	fs.IntVar(&f.tokenRateLimit, "token-rate-limit", auth.DefaultTokenRatePerSecond, "token requests per second per client address, on each instance (burst twice that); 0 disables the limit")
+	fs.IntVar(&f.lockoutAttempts, "lockout-attempts", auth.DefaultLockoutAttempts, "consecutive wrong secrets for an API account from one client address that lock that address out")
+	fs.DurationVar(&f.lockoutDuration, "lockout-duration", auth.DefaultLockoutDuration, "how long an address stays locked out of an API account")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs of load balancers whose X-Forwarded-For names the client (env GATEHOUSE_TRUSTED_PROXIES; default none: the connection's peer is the client)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM/SIGINT")
@@ -65,6 +74,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if f.rateLimit < 0 {
 		return usagef("--rate-limit must be 0 or more")
+	}
+	if f.tokenRateLimit < 0 {
+		return usagef("--token-rate-limit must be 0 or more")
+	}
+	if f.lockoutAttempts < 1 || f.lockoutDuration <= 0 {
+		return usagef("--lockout-attempts must be 1 or more, and --lockout-duration more than 0")
+	}
+	var err error
+	if f.proxies, err = httpx.ParseTrustedProxies(f.trustedProxies); err != nil {
+		return usagef("--trusted-proxies: %v", err)
 	}
 	if f.maxBody < 1 {
 		return usagef("--max-body-bytes must be 1 or more")
@@ -95,8 +114,9 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 			logger.Error("close database", "err", err)
 		}
 	}()
-	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, Logger: logger, Keys: keys}
-	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, Logger: logger, MaxBody: f.maxBody})
+	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, TokenRatePerSecond: f.tokenRateLimit,
+		LockoutAttempts: f.lockoutAttempts, LockoutDuration: f.lockoutDuration, Logger: logger, Keys: keys}
+	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, TrustedProxies: f.proxies, Logger: logger, MaxBody: f.maxBody})
 	if err != nil {
 		return err
 	}
