@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"net/netip"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -53,8 +55,9 @@ func (s *Service) StartSession(ctx context.Context, p Insight) (string, error) {
 // sign-in checked: a session ends when it has been idle too long, or when
 // its user is deleted, quarantined or disabled, its application secret
 // recycled, its registration deleted, or its API account disabled or its
-// secret rotated.
-func (s *Service) Session(ctx context.Context, cookie string) (Insight, error) {
+// secret rotated. A request from an address the account or registration
+// does not allow is refused, and the session kept for its own address.
+func (s *Service) Session(ctx context.Context, cookie string, remote netip.Addr) (Insight, error) {
 	hash := directory.HashSecret(cookie)
 	sess, err := s.store.Session(ctx, hash)
 	switch {
@@ -67,8 +70,11 @@ func (s *Service) Session(ctx context.Context, cookie string) (Insight, error) {
 	if now.Sub(sess.LastSeen) >= SessionIdle {
 		return Insight{}, s.endSession(ctx, hash)
 	}
-	p, err := s.sessionPrincipal(ctx, sess, now)
+	p, err := s.sessionPrincipal(ctx, sess, now, remote)
 	if err != nil {
+		if err == errElsewhere {
+			return Insight{}, ErrUnauthenticated
+		}
 		if err == ErrUnauthenticated {
 			return Insight{}, s.endSession(ctx, hash)
 		}
@@ -82,7 +88,11 @@ func (s *Service) Session(ctx context.Context, cookie string) (Insight, error) {
 	return p, nil
 }
 
-func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, now time.Time) (Insight, error) {
+// errElsewhere refuses a session's request from an address its sign-in
+// could not have come from.
+var errElsewhere = errors.New("auth: session used from an address not allowed")
+
+func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, now time.Time, remote netip.Addr) (Insight, error) {
 	if sess.AccountID != 0 {
 		st, err := s.cache.byID(ctx, sess.AccountID)
 		if err != nil {
@@ -91,6 +101,9 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, 
 		a := &st.acct
 		if st.missing || !a.Enabled || a.TokenGeneration != sess.Generation {
 			return Insight{}, ErrUnauthenticated
+		}
+		if !allowed(st.allow, remote) {
+			return Insight{}, errElsewhere
 		}
 		p := Principal{AccountID: a.ID, Name: a.Name, Perms: a.Perms, Scope: ScopeFullAccess}
 		if rs, ok := s.limit.take(a.ID, now); !ok {
@@ -109,10 +122,14 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, 
 		return Insight{}, ErrUnauthenticated
 	}
 	if sess.RegistrationID != 0 {
-		if _, err := s.dir.APIRegistration(ctx, sess.RegistrationID); directory.IsKind(err, directory.KindNotFound) {
+		reg, err := s.dir.APIRegistration(ctx, sess.RegistrationID)
+		switch {
+		case directory.IsKind(err, directory.KindNotFound):
 			return Insight{}, ErrUnauthenticated
-		} else if err != nil {
+		case err != nil:
 			return Insight{}, err
+		case !allowed(parseAllow(reg.IPAllow), remote):
+			return Insight{}, errElsewhere
 		}
 	}
 	return s.insightUser(ctx, u, sess.RegistrationID)

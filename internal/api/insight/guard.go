@@ -44,7 +44,7 @@ func (a *api) guard(o op) http.Handler {
 // credentials of its Authorization header when it has no live session.
 func (a *api) signedIn(r *http.Request) (auth.Insight, error) {
 	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		who, err := a.auth.Session(r.Context(), ck.Value)
+		who, err := a.auth.Session(r.Context(), ck.Value, httpx.ClientAddr(r))
 		if err == nil || !errors.Is(err, auth.ErrUnauthenticated) || r.Header.Get("Authorization") == "" {
 			return who, err
 		}
