@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	mintedToken = regexp.MustCompile(`(?m)^  (\S{88})$`)
+	mintedToken = regexp.MustCompile(`(?m)^  (\S{92})$`)
 	revokeLine  = regexp.MustCompile(`api-account disable --id (\d+)`)
 )
 
