@@ -71,8 +71,14 @@ func (r reader) exists(ctx context.Context, s *stmt, args ...any) (bool, error) 
 }
 
 // maxAttempts bounds how often Write runs fn when transactions keep
-// conflicting; CockroachDB in particular expects clients to retry.
-const maxAttempts = 10
+// conflicting; CockroachDB in particular expects clients to retry. On
+// PostgreSQL, writes that touch the same rows (a membership bumps both the
+// user's and the group's versions) conflict under SERIALIZABLE; with ten
+// attempts and a 100 ms cap (about half a second in all), a soak of
+// concurrent SCIM group creates sharing members ran out of attempts on a
+// busy machine. Twenty-five attempts with a 250 ms cap wait up to about
+// five seconds before a write is reported as failed.
+const maxAttempts = 25
 
 // Write runs fn in one transaction, retrying it on transient conflicts.
 func (s *Store) Write(ctx context.Context, fn func(directory.Tx) error) error {
@@ -125,7 +131,7 @@ func (s *Store) attempt(ctx context.Context, fn func(*tx) error) error {
 // backoff is the pause before the given retry: exponential, capped, and
 // jittered so that the transactions that collided do not collide again.
 func backoff(attempt int) time.Duration {
-	d := min(time.Millisecond<<attempt, 100*time.Millisecond)
+	d := min(time.Millisecond<<min(attempt, 20), 250*time.Millisecond)
 	return d/2 + rand.N(d/2)
 }
 
