@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,9 +74,10 @@ func literal(names []string, match func(name string) bool) int {
 func TestInjectionThroughEveryParameter(t *testing.T) {
 	s := testserver.New(t)
 	tok := s.AdminToken(t)
-	injectionFixtures(t, s, tok)
-	emails := make([]string, len(injUsers))
-	for i := range injUsers {
+	users := injectionFixtures(t, s, tok)
+	t.Logf("%d users, %d of them named by a payload", len(users), len(users)-len(injUsers))
+	emails := make([]string, len(users))
+	for i := range users {
 		emails[i] = "user" + strconv.Itoa(i) + "@example.com"
 	}
 	before := storeCounts(t, s)
@@ -126,22 +128,22 @@ func TestInjectionThroughEveryParameter(t *testing.T) {
 				return literal(names, func(n string) bool { return strings.HasPrefix(asciiLower(n), asciiLower(p)) })
 			}
 
-			praList(t, "/api/config/v1/user?username="+q, eq(injUsers))
+			praList(t, "/api/config/v1/user?username="+q, eq(users))
 			praList(t, "/api/config/v1/user?email_address="+q, eq(emails))
-			praList(t, "/api/config/v1/user?security_provider_id="+q, len(injUsers))
+			praList(t, "/api/config/v1/user?security_provider_id="+q, len(users))
 			praList(t, "/api/config/v1/group-policy?name="+q, eq(injGroups))
 			praList(t, "/api/config/v1/team?name="+q, eq(injTeams))
 			praList(t, "/api/config/v1/team?code_name="+q, eq(injTeams))
 			praList(t, "/api/config/v1/api-account?name="+q, 0)
-			praList(t, "/api/config/v1/user?per_page="+q+"&current_page="+q, len(injUsers))
+			praList(t, "/api/config/v1/user?per_page="+q+"&current_page="+q, len(users))
 
 			if r := get(t, "/api/public/v3/users?username="+q); r.Status == http.StatusOK {
-				atMost(t, "public v3 username="+p, len(r.Object(t)["users"].([]any)), eq(injUsers))
+				atMost(t, "public v3 username="+p, len(r.Object(t)["users"].([]any)), eq(users))
 			}
 			get(t, "/api/public/v3/users?offset="+q+"&limit="+q)
 			get(t, "/api/public/v3/groups?offset="+q)
 
-			found(t, "/BeyondTrust/api/public/v3/Users?username="+q, eq(injUsers))
+			found(t, "/BeyondTrust/api/public/v3/Users?username="+q, eq(users))
 			found(t, "/BeyondTrust/api/public/v3/UserGroups?name="+q, eq(injGroups))
 
 			v := scimStr(p)
@@ -149,28 +151,28 @@ func TestInjectionThroughEveryParameter(t *testing.T) {
 				filter string
 				want   int
 			}{
-				{"userName eq " + v, eq(injUsers)},
-				{"userName co " + v, has(injUsers)},
-				{"userName sw " + v, starts(injUsers)},
+				{"userName eq " + v, eq(users)},
+				{"userName co " + v, has(users)},
+				{"userName sw " + v, starts(users)},
 				{"emails.value co " + v, has(emails)},
-				{`userName eq "x" or userName eq ` + v, eq(injUsers)},
-				{`userName eq "` + p + `"`, len(injUsers)}, // unescaped: a filter of its own, or refused
-				{p + ` eq "alice"`, len(injUsers)},
-				{p, len(injUsers)},
+				{`userName eq "x" or userName eq ` + v, eq(users)},
+				{`userName eq "` + p + `"`, len(users)}, // unescaped: a filter of its own, or refused
+				{p + ` eq "alice"`, len(users)},
+				{p, len(users)},
 			} {
 				scimList(t, "/scim/v2/Users?filter="+url.QueryEscape(c.filter), c.want)
 			}
 			scimList(t, "/scim/v2/Groups?filter="+url.QueryEscape("displayName eq "+v), eq(injGroups))
 			scimList(t, "/scim/v2/Groups?filter="+url.QueryEscape("displayName co "+v), has(injGroups))
-			scimList(t, "/scim/v2/Users?sortBy="+q+"&sortOrder="+q, len(injUsers))
-			scimList(t, "/scim/v2/Users?startIndex="+q+"&count="+q, len(injUsers))
-			scimList(t, "/scim/v2/Users?attributes="+q+"&excludedAttributes="+q, len(injUsers))
+			scimList(t, "/scim/v2/Users?sortBy="+q+"&sortOrder="+q, len(users))
+			scimList(t, "/scim/v2/Users?startIndex="+q+"&count="+q, len(users))
+			scimList(t, "/scim/v2/Users?attributes="+q+"&excludedAttributes="+q, len(users))
 			search := `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":` +
 				scimStr("userName eq "+v) + `,"sortBy":` + v + `}`
 			if r := s.Do(t, http.MethodPost, "/scim/v2/Users/.search", tok, search, "Content-Type", "application/scim+json"); r.Status >= 500 {
 				t.Errorf("POST .search: %d %.300s", r.Status, r.Body)
 			} else if r.Status == http.StatusOK {
-				atMost(t, ".search userName eq "+p, int(r.Object(t)["totalResults"].(float64)), eq(injUsers))
+				atMost(t, ".search userName eq "+p, int(r.Object(t)["totalResults"].(float64)), eq(users))
 			}
 
 			id := url.PathEscape(p)
@@ -184,7 +186,7 @@ func TestInjectionThroughEveryParameter(t *testing.T) {
 	if after := storeCounts(t, s); after != before {
 		t.Errorf("counts changed: before %+v, after %+v", before, after)
 	}
-	for _, name := range injUsers {
+	for _, name := range users {
 		if _, err := s.Service().UserByName(context.Background(), name); err != nil {
 			t.Errorf("user %q after the payloads: %v", name, err)
 		}
@@ -193,25 +195,37 @@ func TestInjectionThroughEveryParameter(t *testing.T) {
 }
 
 // injectionFixtures creates the users, groups and teams the literal
-// matches count.
-func injectionFixtures(t *testing.T, s *testserver.Server, tok string) {
+// matches count, and returns the users' names: injUsers, then every payload
+// the directory takes as a user name, stored so that a query built from a
+// stored value (second-order injection) would show.
+func injectionFixtures(t *testing.T, s *testserver.Server, tok string) []string {
 	t.Helper()
-	post := func(path, body string) {
-		if r := s.Do(t, http.MethodPost, path, tok, body, "Content-Type", "application/json"); r.Status != http.StatusCreated {
-			t.Fatalf("POST %s %s: %d %s", path, body, r.Status, r.Body)
+	str := func(v string) string { b, _ := json.Marshal(v); return string(b) }
+	post := func(path, body string) int {
+		return s.Do(t, http.MethodPost, path, tok, body, "Content-Type", "application/json").Status
+	}
+	var users []string
+	for _, u := range append(slices.Clone(injUsers), injectionPayloads...) {
+		status := post("/api/config/v1/user", `{"username":`+str(u)+`,"public_display_name":"x","email_address":"user`+
+			strconv.Itoa(len(users))+`@example.com"}`)
+		switch {
+		case status == http.StatusCreated:
+			users = append(users, u)
+		case len(users) < len(injUsers) || status >= 500:
+			t.Fatalf("create user %q: %d", u, status)
 		}
 	}
-	str := func(v string) string { b, _ := json.Marshal(v); return string(b) }
-	for i, u := range injUsers {
-		post("/api/config/v1/user", `{"username":`+str(u)+`,"public_display_name":`+str(u)+
-			`,"email_address":"user`+strconv.Itoa(i)+`@example.com"}`)
-	}
 	for _, g := range injGroups {
-		post("/api/config/v1/group-policy", `{"name":`+str(g)+`}`)
+		if status := post("/api/config/v1/group-policy", `{"name":`+str(g)+`}`); status != http.StatusCreated {
+			t.Fatalf("create group %q: %d", g, status)
+		}
 	}
 	for _, tm := range injTeams {
-		post("/api/config/v1/team", `{"name":`+str(tm)+`,"code_name":`+str(tm)+`}`)
+		if status := post("/api/config/v1/team", `{"name":`+str(tm)+`,"code_name":`+str(tm)+`}`); status != http.StatusCreated {
+			t.Fatalf("create team %q: %d", tm, status)
+		}
 	}
+	return users
 }
 
 type counts struct{ users, groups, teams, accounts int }
