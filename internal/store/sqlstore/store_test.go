@@ -105,7 +105,7 @@ func TestWriteRollsBackOnPanic(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	for attempt := 1; attempt < maxAttempts; attempt++ {
 		d := backoff(attempt)
-		if d <= 0 || d > 100*time.Millisecond {
+		if d <= 0 || d > 250*time.Millisecond {
 			t.Errorf("backoff(%d) = %v", attempt, d)
 		}
 	}
