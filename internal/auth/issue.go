@@ -91,6 +91,14 @@ func (s *Service) IssueToken(ctx context.Context, clientID, secret string, scope
 	return tok, s.cfg.TokenTTL, nil
 }
 
+// LockoutStatus reports the account's lock-out state for administrators:
+// the most consecutive wrong secrets from any one source (as counted on
+// this instance) and when the latest lock-out of a source ends, nil when
+// no source is locked out.
+func (s *Service) LockoutStatus(accountID int64) (int, *time.Time) {
+	return s.locks.status(accountID, s.cfg.Now())
+}
+
 // refusal decides a token request that the cached account does not admit,
 // on the account's row as the store has it now: the cache may be behind
 // (a secret rotated, or an account created, on another instance). It

@@ -157,6 +157,28 @@ func (l *lockouts) clear(account int64) {
 	l.locked.Store(&next)
 }
 
+// status is what an administrator sees of the account's lock-outs: the
+// most consecutive wrong secrets any one source has sent to this instance
+// (each instance counts its own), and the end of the latest lock-out in
+// force from any source on any instance (nil when there is none).
+func (l *lockouts) status(account int64, now time.Time) (int, *time.Time) {
+	var until *time.Time
+	for k, u := range *l.locked.Load() {
+		if k.account == account && now.Before(u) && (until == nil || u.After(*until)) {
+			until = &u
+		}
+	}
+	most := 0
+	l.mu.Lock()
+	for k, f := range l.failures {
+		if k.account == account && now.Sub(f.last) < l.duration {
+			most = max(most, f.n)
+		}
+	}
+	l.mu.Unlock()
+	return most, until
+}
+
 // load reads the locks in force once, so that a starting instance refuses
 // what the others do from its first request.
 func (l *lockouts) load(ctx context.Context) error {

@@ -19,30 +19,33 @@ var unmodelledAccountPerms = []string{
 // writeAccount writes an ApiAccount: a read-only view that never includes
 // the secret or its hash. perm_configuration is PRA's boolean; Gatehouse
 // adds perm_configuration_access so that read-only access is visible.
-func writeAccount(j *httpx.JSON, a *directory.APIAccount) {
+// Lock-outs are per client address and kept by internal/auth, which says
+// what the failed_login fields show.
+func (a *api) writeAccount(j *httpx.JSON, acct *directory.APIAccount) {
+	failed, until := a.auth.LockoutStatus(acct.ID)
 	j.Object()
-	j.Int("id", a.ID)
-	j.String("name", a.Name)
-	j.String("comments", a.Comments)
-	j.Bool("enabled", a.Enabled)
-	j.String("ip_addresses", strings.Join(a.IPAllow, "\n")) // one per line, as PRA's form shows them
-	j.String("client_id", a.ClientID)
-	j.Int("failed_login_attempts", int64(a.FailedLogins))
-	j.Time("failed_login_expiration", a.LockedUntil)
+	j.Int("id", acct.ID)
+	j.String("name", acct.Name)
+	j.String("comments", acct.Comments)
+	j.Bool("enabled", acct.Enabled)
+	j.String("ip_addresses", strings.Join(acct.IPAllow, "\n")) // one per line, as PRA's form shows them
+	j.String("client_id", acct.ClientID)
+	j.Int("failed_login_attempts", int64(failed))
+	j.Time("failed_login_expiration", until)
 	j.Null("ecm_group_id")
 	j.String("perm_command", string(directory.AccessNone))
 	for _, name := range unmodelledAccountPerms {
 		j.Bool(name, false)
 	}
-	j.Bool("perm_scim", a.Perms.SCIM)
-	j.Bool("perm_configuration", a.Perms.Configuration.CanRead())
+	j.Bool("perm_scim", acct.Perms.SCIM)
+	j.Bool("perm_configuration", acct.Perms.Configuration.CanRead())
 	j.Bool("perm_configuration_vault_account", false)
-	j.String("perm_configuration_access", string(a.Perms.Configuration))
+	j.String("perm_configuration_access", string(acct.Perms.Configuration))
 	j.EndObject()
 }
 
 func (a *api) listAccounts(c *call) error {
-	return list(c, accountFilters, a.dir.APIAccounts, writeAccount)
+	return list(c, accountFilters, a.dir.APIAccounts, a.writeAccount)
 }
 
 func (a *api) getAccount(c *call) error {
@@ -54,5 +57,5 @@ func (a *api) getAccount(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.respond(200, func(j *httpx.JSON) { writeAccount(j, &acct) })
+	return c.respond(200, func(j *httpx.JSON) { a.writeAccount(j, &acct) })
 }
