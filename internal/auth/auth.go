@@ -110,8 +110,9 @@ var (
 	// RateStatus.RetryAfter says when to retry.
 	ErrRateLimited = errors.New("auth: rate limit exceeded")
 	// ErrInvalidClient: a token request named an unknown client, gave the
-	// wrong secret, or its account is disabled, locked out or does not
-	// allow the source address. Callers must not say which.
+	// wrong secret, came from a source locked out of the account, or its
+	// account is disabled or does not allow the source address. Callers
+	// must not say which.
 	ErrInvalidClient = errors.New("auth: client authentication failed")
 	// ErrInvalidScope: a token request asked for a scope that does not exist.
 	ErrInvalidScope = errors.New("auth: invalid scope")

@@ -20,7 +20,7 @@ const (
 	reasonUnknownClient = "unknown client id"
 	reasonBadSecret     = "wrong secret"
 	reasonDisabled      = "account disabled"
-	reasonLocked        = "account locked out"
+	reasonLocked        = "source locked out of the account"
 	reasonIPDenied      = "source address not allowed"
 )
 
