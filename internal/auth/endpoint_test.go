@@ -95,8 +95,8 @@ func TestTokenEndpoint(t *testing.T) {
 			if res.errCode() != tc.code {
 				t.Errorf("error %q, want %q", res.errCode(), tc.code)
 			}
-			if msg, _ := res.body["message"].(string); msg == "" {
-				t.Errorf("no message in %v", res.body)
+			if msg, _ := res.body["message"].(string); msg == "" || res.body["error_description"] != msg {
+				t.Errorf("no message, or an error_description that differs from it, in %v", res.body)
 			}
 			if _, ok := res.body["access_token"]; ok {
 				t.Errorf("error response carries a token")

@@ -133,9 +133,13 @@ type tokenResponse struct {
 	Scope       string `json:"scope,omitempty"`
 }
 
+// errorResponse carries the description twice: as "message", the field
+// BeyondTrust's APIs answer with, and as RFC 6749's "error_description",
+// which standard OAuth2 client libraries read.
 type errorResponse struct {
-	Error   string `json:"error"`
-	Message string `json:"message"`
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+	Message     string `json:"message"`
 }
 
 func writeOAuthError(w http.ResponseWriter, e *oauthError) {
@@ -145,7 +149,7 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 		// offered either way.
 		w.Header().Set("WWW-Authenticate", `Basic realm="gatehouse"`)
 	}
-	writeJSON(w, e.status, errorResponse{Error: e.code, Message: e.message})
+	writeJSON(w, e.status, errorResponse{Error: e.code, Description: e.message, Message: e.message})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
