@@ -44,16 +44,18 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 		return binary.BigEndian.Uint32(h[12:])
 	}
 	// Four writers keep a commit always queued, so that no PASSIVE
-	// checkpoint finds the WAL idle.
+	// checkpoint finds the WAL idle, until the WAL has been started over
+	// twice; without the RESTART checkpoints that never happens, and the
+	// test gives up after 50 checkpoint ticks.
 	var txns atomic.Int64
 	before := restarts()
-	stop := time.Now().Add(6 * checkpointEvery)
+	var done atomic.Bool
 	var wg sync.WaitGroup
 	for w := range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; time.Now().Before(stop); i++ {
+			for i := 0; !done.Load(); i++ {
 				err := s.Write(ctx, func(tx directory.Tx) error {
 					u := directory.User{Username: fmt.Sprintf("steady%d-%d", w, i), Source: directory.SourceLocal,
 						SecurityProviderID: directory.LocalProviderID, Locale: directory.DefaultLocale, Access: directory.DefaultAccess()}
@@ -67,8 +69,13 @@ func TestWALStartsOverUnderSteadyWrites(t *testing.T) {
 			}
 		}()
 	}
+	deadline := time.Now().Add(50 * checkpointEvery)
+	for restarts()-before < 2 && time.Now().Before(deadline) {
+		time.Sleep(checkpointEvery / 4)
+	}
+	done.Store(true)
 	wg.Wait()
 	if n := restarts() - before; n < 2 {
-		t.Fatalf("in %d transactions over %v the WAL was started over %d times", txns.Load(), 6*checkpointEvery, n)
+		t.Fatalf("in %d transactions over %v the WAL was started over %d times", txns.Load(), 50*checkpointEvery, n)
 	}
 }
