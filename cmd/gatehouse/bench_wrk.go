@@ -54,6 +54,10 @@ type wrkGenerator struct {
 const (
 	wrkResultPrefix = "GATEHOUSE-BENCH-RESULT "
 	wrkShareDone    = "GATEHOUSE-BENCH share-done"
+	// wrkReady is printed by each thread's first request(): by then wrk
+	// handles SIGINT (it installs its handler right after starting its
+	// threads); before, SIGINT kills it without a report.
+	wrkReady = "GATEHOUSE-BENCH ready"
 )
 
 func (g *wrkGenerator) run(ctx context.Context, s loadSpec) (*loadResult, error) {
@@ -109,17 +113,23 @@ func runWrk(ctx context.Context, name string, args []string, d time.Duration, se
 	var once sync.Once
 	interrupt := make(chan struct{})
 	stop := func() { once.Do(func() { close(interrupt) }) }
+	started := make(chan struct{})
 	read := make(chan error, 1)
 	go func() {
 		sc := bufio.NewScanner(pipe)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		done := 0
+		done, ready := 0, 0
 		for sc.Scan() {
 			line := sc.Text()
 			out.WriteString(line + "\n")
-			if line == wrkShareDone {
+			switch line {
+			case wrkShareDone:
 				if done++; done == wrkThreads {
 					stop()
+				}
+			case wrkReady:
+				if ready++; ready == wrkThreads {
+					close(started)
 				}
 			}
 		}
@@ -155,8 +165,18 @@ func runWrk(ctx context.Context, name string, args []string, d time.Duration, se
 			stop()
 		case <-interrupt:
 			interrupt = nil
-			// wrk ignores SIGINT until its threads have started, so it is
-			// sent again until wrk exits.
+			// Not before every thread is ready (see wrkReady); then again
+			// every 100 ms until wrk exits.
+			select {
+			case <-started:
+			case err := <-exited:
+				exited <- err
+				continue
+			case <-ctx.Done():
+				cmd.Process.Kill()
+				<-exited
+				return nil, ctx.Err()
+			}
 			cmd.Process.Signal(syscall.SIGINT)
 			t := time.NewTicker(100 * time.Millisecond)
 			defer t.Stop()
@@ -316,6 +336,10 @@ function init(args)
 end
 
 function request()
+  if j == 0 then
+    io.write("` + wrkReady + `\n")
+    io.stdout:flush()
+  end
   j = j + 1
   local n = tid + THREADS * (j - 1)
   local w, i = tid - 1, j - 1
