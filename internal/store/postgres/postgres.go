@@ -60,7 +60,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{Store: sqlstore.New(newDatabase(pool), dialect), pool: pool, stopFolds: rowCountFolder(pool)}, nil
+	return &Store{Store: sqlstore.New(newDatabase(pool), dialect), pool: pool, stopFolds: sqlstore.Periodic(foldRowCountsEvery, foldRows(pool))}, nil
 }
 
 // migrationLock is the advisory lock key under which instances migrate one

@@ -20,28 +20,9 @@ const (
 INSERT INTO row_counts (name, n) SELECT name, sum(n) FROM d GROUP BY name`
 )
 
-// rowCountFolder folds row_counts until stop is called; stop waits for a
-// fold in progress to end.
-func rowCountFolder(pool *pgxpool.Pool) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(foldRowCountsEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			// A failure (the database briefly unreachable) leaves the
-			// rows to the next tick; the totals are right either way.
-			_, _ = pool.Exec(ctx, foldRowCounts)
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
+// foldRows is one tick of the folding. A failure (the database briefly
+// unreachable) leaves the rows to the next tick; the totals are right
+// either way.
+func foldRows(pool *pgxpool.Pool) func(ctx context.Context) {
+	return func(ctx context.Context) { _, _ = pool.Exec(ctx, foldRowCounts) }
 }

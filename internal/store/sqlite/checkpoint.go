@@ -32,32 +32,15 @@ const (
 // can see a restart without writing 32 MiB.
 var restartFrames int64 = 8192
 
-// checkpointer checkpoints db's WAL until stop is called; stop waits for a
-// checkpoint in progress to end.
-func checkpointer(db *sql.DB) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(checkpointEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			// An error (the database busy with another process's
-			// checkpoint, say) leaves the work to the next tick.
-			var busy, frames, copied int64
-			err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
-			if err == nil && frames > restartFrames {
-				_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(RESTART)")
-			}
+// checkpoint is one tick of the background checkpoints. An error (the
+// database busy with another process's checkpoint, say) leaves the work to
+// the next tick.
+func checkpoint(db *sql.DB) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		var busy, frames, copied int64
+		err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		if err == nil && frames > restartFrames {
+			_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(RESTART)")
 		}
-	}()
-	return func() {
-		cancel()
-		<-done
 	}
 }

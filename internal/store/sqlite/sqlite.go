@@ -94,7 +94,7 @@ func Open(ctx context.Context, path string) (_ *Store, err error) {
 	if s.checkpoint, err = openPool(ctx, path, checkpointParams, 1); err != nil {
 		return nil, err
 	}
-	s.stopCheckpoints = checkpointer(s.checkpoint)
+	s.stopCheckpoints = sqlstore.Periodic(checkpointEvery, checkpoint(s.checkpoint))
 	if s.read, err = openPool(ctx, path, readParams, 2*runtime.GOMAXPROCS(0)); err != nil {
 		return nil, err
 	}
