@@ -195,22 +195,7 @@ func (l *lockouts) load(ctx context.Context) error {
 // run writes this instance's new locks and reads every instance's, every
 // poll interval until ctx ends, and once more then, so that a lock set just
 // before shutting down is not lost.
-func (l *lockouts) run(ctx context.Context) {
-	t := time.NewTicker(l.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			fctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			l.sync(fctx)
-			cancel()
-			return
-		case <-t.C:
-			l.sync(ctx)
-			l.clean(ctx)
-		}
-	}
-}
+func (l *lockouts) run(ctx context.Context) { syncEvery(ctx, l.interval, l.sync, l.clean) }
 
 func (l *lockouts) sync(ctx context.Context) {
 	qctx, cancel := context.WithTimeout(ctx, 10*l.interval+time.Second)

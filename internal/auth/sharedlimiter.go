@@ -117,19 +117,24 @@ func (l *sharedLimiter) take(account int64, now time.Time) (RateStatus, bool) {
 
 // run syncs every interval until ctx ends, and then once more, so that an
 // instance shutting down leaves what it counted to the others.
-func (l *sharedLimiter) run(ctx context.Context) {
-	t := time.NewTicker(l.interval)
+func (l *sharedLimiter) run(ctx context.Context) { syncEvery(ctx, l.interval, l.sync, l.clean) }
+
+// syncEvery runs sync and then clean every interval until ctx ends, and
+// sync once more then (within two seconds), so that state shared through
+// the store (rate counts, lock-outs) is not lost when an instance stops.
+func syncEvery(ctx context.Context, interval time.Duration, sync, clean func(context.Context)) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			fctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			l.sync(fctx)
+			sync(fctx)
 			cancel()
 			return
 		case <-t.C:
-			l.sync(ctx)
-			l.clean(ctx)
+			sync(ctx)
+			clean(ctx)
 		}
 	}
 }
