@@ -67,6 +67,15 @@ func createOutput(path string, stdout io.Writer) (io.Writer, func(error) error, 
 			return err
 		}, nil
 	}
+	return createPrivate(path)
+}
+
+// createPrivate creates a file readable by its owner only, whatever the
+// umask and whatever file was there: it is written under a new name
+// (CreateTemp makes it 0600) and renamed over the old one by finish, which
+// takes the writer's error and returns it, or the error of completing the
+// file; on any error the new file is removed and the old one stays.
+func createPrivate(path string) (*os.File, func(error) error, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, nil, err

@@ -69,28 +69,14 @@ func selfSigned(dir, addr string) (tls.Certificate, error) {
 	return tls.X509KeyPair(certPEM, keyPEM)
 }
 
-// writePrivate writes a file readable by its owner only, whatever the
-// umask and whatever file was there: it is written under a new name
-// (CreateTemp makes it 0600) and renamed over the old one.
+// writePrivate writes a file readable by its owner only (see createPrivate).
 func writePrivate(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, finish, err := createPrivate(path)
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return finish(err)
 }
 
 // newSelfSigned makes an ECDSA P-256 certificate valid for localhost, the
