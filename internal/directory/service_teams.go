@@ -91,9 +91,7 @@ func (s *Service) AddTeamUser(ctx context.Context, tu TeamUser) (TeamUser, error
 			return nil, err
 		}
 		p := Problems{}
-		if !tu.Role.Valid() {
-			p.Add(FieldRole, "must be one of member, lead or manager")
-		}
+		tu.Role.Check(p)
 		if _, err := tx.User(ctx, tu.UserID); err != nil {
 			if !IsKind(err, KindNotFound) {
 				return nil, err
@@ -129,8 +127,8 @@ func (s *Service) UpdateTeamUser(ctx context.Context, teamID, userID int64, role
 		}
 		before := tu
 		p := Problems{}
-		if role.Present && !role.Value.Valid() {
-			p.Add(FieldRole, "must be one of member, lead or manager")
+		if role.Present {
+			role.Value.Check(p)
 		}
 		if newTeamID != 0 && newTeamID != teamID {
 			if _, err := tx.Team(ctx, newTeamID); err != nil {

@@ -52,6 +52,14 @@ const (
 // Valid reports whether r is one of the three roles.
 func (r TeamRole) Valid() bool { return r == RoleMember || r == RoleLead || r == RoleManager }
 
+// Check adds to p the problem with r, if any: the rule on a team role, for
+// the Service and for faces that report it beside their own type errors.
+func (r TeamRole) Check(p Problems) {
+	if !r.Valid() {
+		p.Add(FieldRole, "must be one of member, lead or manager")
+	}
+}
+
 // TeamUser is a user's membership of a team.
 type TeamUser struct {
 	TeamID int64

@@ -89,6 +89,16 @@ func TestEveryInvalidFieldAtOnce(t *testing.T) {
 				"code_name": {"The code_name must be a string."},
 			}},
 		{"team user, empty", "POST", "/team/" + team + "/user", `{}`, required("user_id")},
+		{"team user, types and rules", "POST", "/team/" + team + "/user", `{"user_id":"x","role":"boss"}`,
+			map[string][]string{
+				"user_id": {"The user_id must be an integer."},
+				"role":    {"The role must be one of member, lead or manager."},
+			}},
+		{"team user update, types and rules", "PATCH", "/team/" + team + "/user/" + u, `{"team_id":"x","role":"boss"}`,
+			map[string][]string{
+				"team_id": {"The team_id must be an integer."},
+				"role":    {"The role must be one of member, lead or manager."},
+			}},
 		{"team user, types", "POST", "/team/" + team + "/user", `{"user_id":"x","role":5,"team_id":99}`,
 			map[string][]string{
 				"user_id": {"The user_id must be an integer."},

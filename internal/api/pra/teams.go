@@ -110,6 +110,24 @@ var (
 	)
 )
 
+// teamUserRules are the rules a team user body breaks, reported beside its
+// type errors: on POST a team_id other than the path's (teamID), and an
+// unknown role (absent, it defaults to member).
+func teamUserRules(teamID int64, create bool) func(*httpx.Values) directory.Problems {
+	return func(v *httpx.Values) directory.Problems {
+		p := directory.Problems{}
+		if create {
+			for field, msgs := range sameID("team_id", teamID, "must be the id of the team in the URL")(v) {
+				p[field] = msgs
+			}
+		}
+		if role, ok := v.String("role"); ok {
+			directory.TeamRole(role).Check(p)
+		}
+		return p
+	}
+}
+
 func writeTeamUser(j *httpx.JSON, tu *directory.TeamUser) {
 	j.Object()
 	j.Int("team_id", tu.TeamID)
@@ -145,7 +163,7 @@ func (a *api) addTeamUser(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.checkedBody(teamUserCreateSchema, sameID("team_id", id, "must be the id of the team in the URL"), "user_id")
+	v, err := c.checkedBody(teamUserCreateSchema, teamUserRules(id, true), "user_id")
 	if err != nil {
 		return err
 	}
@@ -166,7 +184,7 @@ func (a *api) updateTeamUser(c *call) error {
 	if err != nil {
 		return err
 	}
-	v, err := c.body(teamUserUpdateSchema)
+	v, err := c.checkedBody(teamUserUpdateSchema, teamUserRules(0, false))
 	if err != nil {
 		return err
 	}
