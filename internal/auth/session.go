@@ -53,8 +53,9 @@ func (s *Service) StartSession(ctx context.Context, p Insight) (string, error) {
 
 // Session returns who the session cookie signs in, checking again what
 // sign-in checked: a session ends when it has been idle too long, or when
-// its user is deleted, quarantined or disabled, its application secret
-// recycled, its registration deleted, or its API account disabled or its
+// its user is deleted, quarantined or disabled, its password changed or
+// application secret recycled, its registration deleted or no longer held
+// by any of the user's active groups, or its API account disabled or its
 // secret rotated. A request from an address the account or registration
 // does not allow is refused, and the session kept for its own address.
 func (s *Service) Session(ctx context.Context, cookie string, remote netip.Addr) (Insight, error) {
@@ -130,6 +131,13 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, 
 			return Insight{}, err
 		case !allowed(parseAllow(reg.IPAllow), remote):
 			return Insight{}, errElsewhere
+		}
+		// As at sign-in, one of the user's active groups must still
+		// have the registration.
+		if ok, err := s.dir.MayUseRegistration(ctx, u.ID, reg.ID); err != nil {
+			return Insight{}, err
+		} else if !ok {
+			return Insight{}, ErrUnauthenticated
 		}
 	}
 	return s.insightUser(ctx, u, sess.RegistrationID)

@@ -211,7 +211,10 @@ func (s *Service) UpdateUserAndGroups(ctx context.Context, id int64, c UserChang
 		before := u
 		c.apply(&u)
 		if c.Password.Present {
+			// A new password also ends the sessions signed in with the
+			// old one (see User.SecretGeneration).
 			u.PasswordHash = hash
+			u.SecretGeneration++
 		}
 		if err := tx.UpdateUser(ctx, &u); err != nil {
 			return nil, err

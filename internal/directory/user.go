@@ -46,9 +46,10 @@ type User struct {
 	DomainName        string
 	DistinguishedName string
 	// Application users sign in with OAuth2 client credentials: ClientID is
-	// a GUID; SecretHash is the SHA-256 of the server-generated secret, and
-	// SecretGeneration increases when the secret is recycled, which ends
-	// every token and session issued with the old one.
+	// a GUID; SecretHash is the SHA-256 of the server-generated secret.
+	// SecretGeneration increases when the secret is recycled or the
+	// password changed, which ends every token and session issued with the
+	// old one.
 	ClientID         string
 	SecretHash       []byte `json:"-"`
 	SecretGeneration int64

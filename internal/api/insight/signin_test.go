@@ -308,3 +308,31 @@ func TestPathsIgnoreCase(t *testing.T) {
 		t.Errorf("a longer prefix is not this face: %d", resp.Status)
 	}
 }
+
+// A PS-Auth session holds while what its sign-in checked holds: a new
+// password ends it, and so does the user leaving every group that has the
+// registration; a change to anything else leaves it open.
+func TestUserSessionEndsWithItsSignInConditions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	regID, key := e.registration("with password", true)
+	g := e.group("g", 1, 0, regID)
+	erin := e.localUser("erin", "first password", g)
+	signIn := func(pw string) string {
+		cookie, _ := e.signIn(psAuth(key, "erin") + " pwd=[" + pw + "];")
+		return cookie
+	}
+
+	cookie := signIn("first password")
+	want(t, e.do(http.MethodPut, "/Users/"+itoa(erin), `{"UserName":"erin","FirstName":"Erin","EmailAddress":"erin@example.com"}`), http.StatusOK)
+	want(t, e.withCookie(cookie, http.MethodGet, "/Users", ""), http.StatusOK)
+
+	want(t, e.do(http.MethodPut, "/Users/"+itoa(erin),
+		`{"UserName":"erin","FirstName":"Erin","EmailAddress":"erin@example.com","Password":"second password"}`), http.StatusOK)
+	want(t, e.withCookie(cookie, http.MethodGet, "/Users", ""), http.StatusUnauthorized)
+
+	cookie = signIn("second password")
+	want(t, e.withCookie(cookie, http.MethodGet, "/Users", ""), http.StatusOK)
+	want(t, e.do(http.MethodDelete, "/Users/"+itoa(erin)+"/UserGroups/"+itoa(g), ""), http.StatusOK)
+	want(t, e.withCookie(cookie, http.MethodGet, "/Users", ""), http.StatusUnauthorized)
+}
