@@ -22,36 +22,11 @@ type kind struct {
 }
 
 func (a *api) userKind() *kind {
-	return &kind{name: "User", endpoint: "/Users", res: schema.UserResource, targets: filter.Targets{
-		"id":                {Attr: directory.UserID, ID: true},
-		"externalid":        {Attr: directory.UserExternalID},
-		"username":          {Attr: directory.UserUsername},
-		"displayname":       {Attr: directory.UserDisplayName},
-		"name.givenname":    {Attr: directory.UserFirstName},
-		"name.familyname":   {Attr: directory.UserLastName},
-		"emails.value":      {Attr: directory.UserEmail},
-		"emails.type":       {Const: "work"},
-		"emails.primary":    {Const: true},
-		"active":            {Attr: directory.UserEnabled},
-		"locale":            {Attr: directory.UserLocale},
-		"groups.value":      {Attr: directory.UserGroup, ID: true},
-		"meta.created":      {Attr: directory.UserCreatedAt},
-		"meta.lastmodified": {Attr: directory.UserUpdatedAt},
-		"meta.resourcetype": {Const: "User"},
-	}, page: a.userPage}
+	return &kind{name: "User", endpoint: "/Users", res: schema.UserResource, targets: filter.UserTargets, page: a.userPage}
 }
 
 func (a *api) groupKind() *kind {
-	return &kind{name: "Group", endpoint: "/Groups", res: schema.GroupResource, targets: filter.Targets{
-		"id":                {Attr: directory.GroupID, ID: true},
-		"externalid":        {Attr: directory.GroupExternalID},
-		"displayname":       {Attr: directory.GroupName},
-		"members.value":     {Attr: directory.GroupMember, ID: true},
-		"members.type":      {Const: "User"},
-		"meta.created":      {Attr: directory.GroupCreatedAt},
-		"meta.lastmodified": {Attr: directory.GroupUpdatedAt},
-		"meta.resourcetype": {Const: "Group"},
-	}, page: a.groupPage}
+	return &kind{name: "Group", endpoint: "/Groups", res: schema.GroupResource, targets: filter.GroupTargets, page: a.groupPage}
 }
 
 func (a *api) userPage(c *call, q directory.Query, proj *projection) (directory.Page[map[string]any], error) {

@@ -17,7 +17,7 @@ func BenchmarkCompile(b *testing.B) {
 		b.Run(f[:8], func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Compile(f, schema.UserResource, userTargets); err != nil {
+				if _, err := Compile(f, schema.UserResource, UserTargets); err != nil {
 					b.Fatal(err)
 				}
 			}

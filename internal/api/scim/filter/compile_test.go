@@ -87,7 +87,7 @@ func TestCompileUsers(t *testing.T) {
 		{`groups.value eq "3"`, cmp(d.UserGroup, d.OpEq, int64(3))},
 		{`groups pr`, d.Present{Attr: d.UserGroup}},
 	} {
-		got, err := Compile(c.filter, schema.UserResource, userTargets)
+		got, err := Compile(c.filter, schema.UserResource, UserTargets)
 		if err != nil {
 			t.Errorf("%s: %v", c.filter, err)
 			continue
@@ -123,7 +123,7 @@ func TestCompileGroups(t *testing.T) {
 		{`id eq "7" and members[value eq "5"]`, d.And{cmp(d.GroupID, d.OpEq, int64(7)), member(5)}},
 		{`externalId eq "X"`, cmp(d.GroupExternalID, d.OpEq, "X")},
 	} {
-		got, err := Compile(c.filter, schema.GroupResource, groupTargets)
+		got, err := Compile(c.filter, schema.GroupResource, GroupTargets)
 		if err != nil {
 			t.Errorf("%s: %v", c.filter, err)
 			continue
@@ -200,9 +200,9 @@ func TestCompileErrors(t *testing.T) {
 
 func userOrGroup(r *schema.Resource) Targets {
 	if r == schema.GroupResource {
-		return groupTargets
+		return GroupTargets
 	}
-	return userTargets
+	return UserTargets
 }
 
 // A mistaken Targets table is the server's error, not the client's.
@@ -268,10 +268,10 @@ func TestCompileSizeLimits(t *testing.T) {
 		}
 		return strings.Join(terms, " or ")
 	}
-	if _, err := Compile(member(d.MaxMembershipTests), schema.GroupResource, groupTargets); err != nil {
+	if _, err := Compile(member(d.MaxMembershipTests), schema.GroupResource, GroupTargets); err != nil {
 		t.Errorf("%d membership tests: %v", d.MaxMembershipTests, err)
 	}
-	_, err := Compile(member(d.MaxMembershipTests+1), schema.GroupResource, groupTargets)
+	_, err := Compile(member(d.MaxMembershipTests+1), schema.GroupResource, GroupTargets)
 	var se *schema.Error
 	if !errors.As(err, &se) || se.Status != 400 || se.ScimType != schema.InvalidFilter ||
 		se.Detail != "the filter may test group membership at most 20 times" {
@@ -281,7 +281,7 @@ func TestCompileSizeLimits(t *testing.T) {
 	for i := range names {
 		names[i] = `displayName eq "g` + strconv.Itoa(i) + `"`
 	}
-	if _, err := Compile(strings.Join(names, " or "), schema.GroupResource, groupTargets); !errors.As(err, &se) ||
+	if _, err := Compile(strings.Join(names, " or "), schema.GroupResource, GroupTargets); !errors.As(err, &se) ||
 		se.ScimType != schema.InvalidFilter {
 		t.Errorf("%d comparisons: %v", len(names), err)
 	}

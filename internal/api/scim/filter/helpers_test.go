@@ -8,35 +8,6 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
-// The targets a face would use: what the directory stores as columns.
-var userTargets = Targets{
-	"id":                {Attr: directory.UserID, ID: true},
-	"externalid":        {Attr: directory.UserExternalID},
-	"username":          {Attr: directory.UserUsername},
-	"displayname":       {Attr: directory.UserDisplayName},
-	"name.givenname":    {Attr: directory.UserFirstName},
-	"name.familyname":   {Attr: directory.UserLastName},
-	"emails.value":      {Attr: directory.UserEmail},
-	"emails.type":       {Const: "work"},
-	"emails.primary":    {Const: true},
-	"active":            {Attr: directory.UserEnabled},
-	"locale":            {Attr: directory.UserLocale},
-	"groups.value":      {Attr: directory.UserGroup, ID: true},
-	"meta.created":      {Attr: directory.UserCreatedAt},
-	"meta.lastmodified": {Attr: directory.UserUpdatedAt},
-	"meta.resourcetype": {Const: "User"},
-}
-
-var groupTargets = Targets{
-	"id":                {Attr: directory.GroupID, ID: true},
-	"externalid":        {Attr: directory.GroupExternalID},
-	"displayname":       {Attr: directory.GroupName},
-	"members.value":     {Attr: directory.GroupMember, ID: true},
-	"members.type":      {Const: "User"},
-	"meta.created":      {Attr: directory.GroupCreatedAt},
-	"meta.lastmodified": {Attr: directory.GroupUpdatedAt},
-}
-
 // wantSCIM fails unless err is a 400 *schema.Error of scimType with
 // detail (any detail when detail is empty).
 func wantSCIM(t *testing.T, what string, err error, scimType, detail string) {
@@ -48,10 +19,10 @@ func wantSCIM(t *testing.T, what string, err error, scimType, detail string) {
 }
 
 func TestTargetsCheck(t *testing.T) {
-	if err := userTargets.Check(schema.UserResource); err != nil {
+	if err := UserTargets.Check(schema.UserResource); err != nil {
 		t.Errorf("user targets: %v", err)
 	}
-	if err := groupTargets.Check(schema.GroupResource); err != nil {
+	if err := GroupTargets.Check(schema.GroupResource); err != nil {
 		t.Errorf("group targets: %v", err)
 	}
 	for _, c := range []struct {
