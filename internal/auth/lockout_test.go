@@ -248,6 +248,11 @@ func TestRefusalsCostTheSame(t *testing.T) {
 	for range 3 {
 		i.wantToken(t, attacker, a.ClientID, "wrong", 401)
 	}
+	// The lock is written in the background; its write is not a refusal's cost.
+	eventually(t, 2*time.Second, "the lock-out written", func() bool {
+		got, err := e.store.LoginLocks(context.Background(), e.clock.Now())
+		return err == nil && len(got) == 1
+	})
 	cost := func(what string, req func()) {
 		t.Helper()
 		r0, w0 := cs.reads.Load(), cs.writes.Load()
