@@ -49,6 +49,10 @@ func (s *Service) write(ctx context.Context, fn func(tx Tx) (*Event, error)) err
 // command line, never through an API.
 func mayChangeAdmin(ctx context.Context) bool { return ActorFrom(ctx).Kind == ActorCLI }
 
+// MsgAdminAPI is the appliance's own refusal to create, change or delete an
+// administrator through an API, word for word: connectors match on it.
+const MsgAdminAPI = "This API cannot update administrators."
+
 // checkVersion enforces an expected version (0 means the caller has none).
 func checkVersion(expected, actual int64) error {
 	if expected != 0 && expected != actual {

@@ -62,7 +62,7 @@ func (s *Service) CreateUserInGroup(ctx context.Context, groupID int64, in NewUs
 // both inside the write transaction.
 func (s *Service) createUser(ctx context.Context, in NewUser, prepare, after func(Tx, *User) error) (User, error) {
 	if in.Admin && !mayChangeAdmin(ctx) {
-		return User{}, Forbidden("Administrators can only be created from the command line.")
+		return User{}, Forbidden(MsgAdminAPI)
 	}
 	p := in.UserChange.Validate()
 	if !in.Username.Present || in.Username.Value == "" {
@@ -192,7 +192,7 @@ func (s *Service) UpdateUserAndGroups(ctx context.Context, id int64, c UserChang
 			return nil, err
 		}
 		if u.Admin && !mayChangeAdmin(ctx) {
-			return nil, Forbidden("Administrators cannot be changed through the API.")
+			return nil, Forbidden(MsgAdminAPI)
 		}
 		p := Problems{}
 		if u.Source != SourceLocal {
@@ -246,7 +246,7 @@ func (s *Service) DeleteUserIf(ctx context.Context, id, ifVersion int64) error {
 			return nil, err
 		}
 		if u.Admin && !mayChangeAdmin(ctx) {
-			return nil, Forbidden("Administrators cannot be deleted through the API.")
+			return nil, Forbidden(MsgAdminAPI)
 		}
 		if n, err := tx.SoleOwnedSecrets(ctx, id); err != nil {
 			return nil, err
@@ -352,7 +352,7 @@ func (s *Service) QuarantineUser(ctx context.Context, id int64) (User, error) {
 			return nil, err
 		}
 		if u.Admin && !mayChangeAdmin(ctx) {
-			return nil, Forbidden("Administrators cannot be changed through the API.")
+			return nil, Forbidden(MsgAdminAPI)
 		}
 		before := u
 		u.Quarantined = true

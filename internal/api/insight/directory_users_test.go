@@ -121,7 +121,7 @@ func TestDirectoryUsers(t *testing.T) {
 
 		// Directory users are managed in their directory.
 		wantError(t, e.do(http.MethodPut, "/Users/"+itoa(id), `{"UserName":"x","FirstName":"X","EmailAddress":"x@example.com"}`),
-			http.StatusBadRequest, "ActiveDirectory and LdapDirectory users cannot be updated; they are managed in their directory.")
+			http.StatusBadRequest, "Cannot update ActiveDirectory or LDAP users.")
 		if e.stored(id).Username != `corp.example\jdoe` {
 			t.Error("a refused PUT changed the user")
 		}
@@ -235,7 +235,7 @@ func TestDirectoryUsers(t *testing.T) {
 			t.Error("a second user of the directory got another provider")
 		}
 		wantError(t, e.do(http.MethodPut, "/Users/"+itoa(id), `{"UserName":"x","FirstName":"X","EmailAddress":"x@example.com"}`),
-			http.StatusBadRequest, "ActiveDirectory and LdapDirectory users cannot be updated; they are managed in their directory.")
+			http.StatusBadRequest, "Cannot update ActiveDirectory or LDAP users.")
 
 		ldap := func(change map[string]any) string {
 			m := map[string]any{"UserType": "LdapDirectory", "HostName": "127.0.0.1", "Port": s.Port, "DistinguishedName": plainDN,

@@ -236,7 +236,7 @@ func (a *api) updateUser(c *call) error {
 	var ch directory.UserChange
 	switch {
 	case u.IsDirectoryUser():
-		return badRequest("ActiveDirectory and LdapDirectory users cannot be updated; they are managed in their directory.")
+		return badRequest("Cannot update ActiveDirectory or LDAP users.")
 	case u.Source == directory.SourceApplication:
 		b, _, err := c.body(applicationUserBody, "UserName")
 		if err != nil {

@@ -505,9 +505,9 @@ func TestAdministratorsAreProtected(t *testing.T) {
 	id := itoa(admin.ID)
 	want(t, e.do(http.MethodGet, "/Users/"+id, ""), http.StatusOK)
 	wantError(t, e.do(http.MethodPut, "/Users/"+id, `{"UserName":"root","FirstName":"R","EmailAddress":"root@example.com"}`),
-		http.StatusForbidden, "Administrators cannot be changed through the API.")
-	wantError(t, e.do(http.MethodDelete, "/Users/"+id, ""), http.StatusForbidden, "Administrators cannot be deleted through the API.")
-	wantError(t, e.do(http.MethodPost, "/Users/"+id+"/Quarantine", ""), http.StatusForbidden, "Administrators cannot be changed through the API.")
+		http.StatusForbidden, "This API cannot update administrators.")
+	wantError(t, e.do(http.MethodDelete, "/Users/"+id, ""), http.StatusForbidden, "This API cannot update administrators.")
+	wantError(t, e.do(http.MethodPost, "/Users/"+id+"/Quarantine", ""), http.StatusForbidden, "This API cannot update administrators.")
 	if u := e.stored(admin.ID); u.FirstName != "Root" || u.Quarantined {
 		t.Errorf("administrator changed: %+v", u)
 	}

@@ -302,8 +302,8 @@ func TestAdministratorsAreReadOnly(t *testing.T) {
 		t.Errorf("perm_admin = %v", got["perm_admin"])
 	}
 	expect(t, "PATCH admin", e.do("PATCH", path, `{"public_display_name":"Pwned"}`), 422,
-		`{"message":"Administrators cannot be changed through the API.","errors":{}}`)
-	expect(t, "DELETE admin", e.do("DELETE", path, ""), 422, `{"message":"Administrators cannot be deleted through the API.","errors":{}}`)
+		`{"message":"This API cannot update administrators.","errors":{}}`)
+	expect(t, "DELETE admin", e.do("DELETE", path, ""), 422, `{"message":"This API cannot update administrators.","errors":{}}`)
 	if got := e.obj(200, "GET", path, ""); got["public_display_name"] != "Root" {
 		t.Errorf("admin changed: %v", got)
 	}

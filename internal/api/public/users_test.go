@@ -438,8 +438,8 @@ func TestDeleteUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/users/" + itoa(admin.ID)
-	expect(t, "DELETE admin", e.do("DELETE", path, ""), 403, message("Administrators cannot be deleted through the API."))
-	expect(t, "PUT admin", e.do("PUT", path, `{"display_name":"x"}`), 403, message("Administrators cannot be changed through the API."))
+	expect(t, "DELETE admin", e.do("DELETE", path, ""), 403, message("This API cannot update administrators."))
+	expect(t, "PUT admin", e.do("PUT", path, `{"display_name":"x"}`), 403, message("This API cannot update administrators."))
 	expectStatus(t, "GET admin", e.do("GET", path, ""), 200)
 
 	// A user who alone owns a secret cannot go yet.
