@@ -73,6 +73,33 @@ type Store interface {
 	// DeleteSessionsIdleSince ends every session last seen before cutoff.
 	DeleteSessionsIdleSince(ctx context.Context, cutoff time.Time) error
 
+	// --- Web console sessions and second factors (internal/console) ---
+	//
+	// Written outside any transaction and not audited, as sessions are.
+
+	CreateConsoleSession(ctx context.Context, s *ConsoleSession) error
+	// ConsoleSession returns the session whose cookie hashes to idHash.
+	ConsoleSession(ctx context.Context, idHash []byte) (ConsoleSession, error)
+	// TouchConsoleSession records a request on the session at the given
+	// time; NotFound when the session has ended.
+	TouchConsoleSession(ctx context.Context, idHash []byte, at time.Time) error
+	// DeleteConsoleSession ends one session; it is not an error if there
+	// is none.
+	DeleteConsoleSession(ctx context.Context, idHash []byte) error
+	// DeleteConsoleSessions ends every session last seen before idleSince
+	// or created before createdBefore.
+	DeleteConsoleSessions(ctx context.Context, idleSince, createdBefore time.Time) error
+	// UserTOTP returns the user's TOTP secret; NotFound when it has none.
+	UserTOTP(ctx context.Context, userID int64) (TOTP, error)
+	// PutUserTOTP stores a new secret for the user, replacing any other,
+	// unless the stored one is Confirmed: then it reports KindConflict.
+	PutUserTOTP(ctx context.Context, t TOTP) error
+	// AcceptTOTPStep records that a code of the given time step was
+	// accepted, and confirms the secret, only if no code of that or a
+	// later step was accepted before: it reports whether it did, so that
+	// of two requests with one code only one succeeds.
+	AcceptTOTPStep(ctx context.Context, userID, step int64) (bool, error)
+
 	// DeleteRateCounts deletes the stored windows of that kind whose Start
 	// is before before (Unix seconds).
 	DeleteRateCounts(ctx context.Context, window RateWindow, before int64) error

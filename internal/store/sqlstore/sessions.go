@@ -57,12 +57,7 @@ func (s *Store) Session(ctx context.Context, idHash []byte) (directory.Session, 
 
 // TouchSession reports NotFound when the session has ended.
 func (s *Store) TouchSession(ctx context.Context, idHash []byte, at time.Time) error {
-	var n int64
-	err := s.retry(ctx, func() error {
-		var err error
-		n, err = s.db.Autocommit().Exec(ctx, s.sql(stTouchSession), micros(at), micros(at), idHash)
-		return err
-	})
+	n, err := s.autocommitCount(ctx, stTouchSession, micros(at), micros(at), idHash)
 	if err == nil && n == 0 {
 		return directory.NotFound("session")
 	}

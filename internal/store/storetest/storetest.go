@@ -45,7 +45,7 @@ func Run(t *testing.T, open Opener) {
 		userCases, filterCases, listCases, groupCases, memberCases, teamCases,
 		providerCases, accountCases, eventCases, txCases, raceCases, persistenceCases,
 		rateCountCases, loginLockCases, transferCases, registrationCases, secretCases, sessionCases,
-		profileCases, membershipCases, concurrentCases, snapshotCases,
+		profileCases, membershipCases, concurrentCases, snapshotCases, consoleCases,
 	} {
 		cases = append(cases, group...)
 	}
