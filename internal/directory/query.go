@@ -121,6 +121,11 @@ const (
 	EventTargetType  Attr = "event.target_type"
 	EventTargetID    Attr = "event.target_id"
 	EventAction      Attr = "event.action"
+	EventAt          Attr = "event.at"
+	// EventActorKind and EventActorID are the actor's kind and id (0 for
+	// cli and system), which AuditFilter.Actor tests.
+	EventActorKind Attr = "event.actor_kind"
+	EventActorID   Attr = "event.actor_id"
 )
 
 // Id attributes of the lists that can grow large (a group's members, the
@@ -165,6 +170,9 @@ var Attrs = map[Attr]AttrInfo{
 	EventTargetType:        {Type: TypeString, CaseExact: true},
 	EventTargetID:          {Type: TypeInt},
 	EventAction:            {Type: TypeString, CaseExact: true},
+	EventAt:                {Type: TypeTime},
+	EventActorKind:         {Type: TypeString, CaseExact: true},
+	EventActorID:           {Type: TypeInt},
 	MemberID:               {Type: TypeInt},
 	EventID:                {Type: TypeInt},
 	SecretID:               {Type: TypeInt},

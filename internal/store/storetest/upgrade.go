@@ -25,7 +25,7 @@ VALUES (7, 'old', '', '', 'Old', '', TRUE, FALSE, FALSE, 'local', 1, 'hash', '',
 INSERT INTO groups (id, name, description, source, security_provider_id, external_id, access_status, access,
 	created_at, updated_at, version)
 VALUES (5, 'Old group', '', 'local', 1, '', 'not_defined', '{}', 1000000, 2000000, 2);
-`
+` + BeforeAuditFilters
 
 // CheckBeforeBeyondInsight checks that the rows of BeforeBeyondInsight got
 // the defaults migration 0003 promises: groups active with no permissions
@@ -67,6 +67,7 @@ func CheckBeforeBeyondInsight(t *testing.T, s directory.Store) {
 	users, err = s.Users(ctx, directory.Query{})
 	must(t, err)
 	equal(t, "users total after a create", users.Total, 2)
+	checkAuditBackfill(t, s)
 }
 
 // ScriptsBefore returns the migrations/*.sql scripts of an adapter's
