@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
 )
 
 // Scope narrows what a token may do below what its account may do.
@@ -35,6 +36,12 @@ const (
 	UserManagement                // public v3 /api/public/v3
 	SCIM                          // /scim/v2
 	Quarantine                    // BeyondInsight quarantine
+	// Audit is reading the audit log (/api/admin/v1). It has no
+	// permission of its own: the log records every change to every
+	// resource, by whom, so it is for the accounts trusted to make any
+	// configuration change, those with full Configuration access, through
+	// a token that may too (not a read_only one).
+	Audit
 )
 
 // Principal is the API account a request was authenticated as.
@@ -62,6 +69,8 @@ func (p Principal) Can(api API, write bool) bool {
 		return p.Perms.SCIM
 	case Quarantine:
 		return p.Perms.Quarantine
+	case Audit:
+		return !write && p.Perms.Configuration == directory.AccessFullAccess
 	}
 	return false
 }
@@ -143,8 +152,8 @@ func SetRetryHeaders(h http.Header, err error) bool {
 // when there is none.
 func (s RateStatus) SetHeaders(h http.Header, limited bool) int64 {
 	if s.Limit > 0 {
-		h.Set("X-RateLimit-Limit", strconv.Itoa(s.Limit))
-		h.Set("X-RateLimit-Remaining", strconv.Itoa(s.Remaining))
+		httpx.SetHeader(h, "X-RateLimit-Limit", strconv.Itoa(s.Limit))
+		httpx.SetHeader(h, "X-RateLimit-Remaining", strconv.Itoa(s.Remaining))
 	}
 	if !limited {
 		return 0

@@ -87,7 +87,8 @@ func (p Page) Offset() int {
 // Limit is the page size.
 func (p Page) Limit() int { return p.PerPage }
 
-// WriteHeaders sets the Link and X-BT-Pagination-* headers of the page for a
+// WriteHeaders sets the Link and X-BT-Pagination-* headers (spelt as
+// BeyondTrust spells them, see SetHeader) of the page for a
 // list of total items. listURL is the absolute URL of the list without a
 // query; the links keep the request's other query parameters, sorted, after
 // per_page and current_page.
@@ -123,10 +124,10 @@ func (p Page) WriteHeaders(h http.Header, listURL string, q url.Values, total in
 	}
 	link(last, "last")
 	h.Set("Link", b.String())
-	h.Set("X-BT-Pagination-Current-Page", strconv.FormatInt(p.Current, 10))
-	h.Set("X-BT-Pagination-Last-Page", strconv.FormatInt(last, 10))
-	h.Set("X-BT-Pagination-Per-Page", strconv.Itoa(p.PerPage))
-	h.Set("X-BT-Pagination-Total", strconv.Itoa(total))
+	SetHeader(h, "X-BT-Pagination-Current-Page", strconv.FormatInt(p.Current, 10))
+	SetHeader(h, "X-BT-Pagination-Last-Page", strconv.FormatInt(last, 10))
+	SetHeader(h, "X-BT-Pagination-Per-Page", strconv.Itoa(p.PerPage))
+	SetHeader(h, "X-BT-Pagination-Total", strconv.Itoa(total))
 }
 
 // Origin returns the scheme and host that absolute URLs in responses start
