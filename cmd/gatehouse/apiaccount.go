@@ -155,6 +155,9 @@ func withService(ctx context.Context, db string, fn func(*directory.Service) err
 // withStore opens the database (applying migrations) and runs fn on it,
 // for commands that work below the service (export, import).
 func withStore(ctx context.Context, db string, fn func(directory.Store) error) error {
+	if err := persistent(db); err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, db)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)

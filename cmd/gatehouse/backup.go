@@ -34,6 +34,9 @@ func runBackup(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if store.IsPostgres(db) {
 		return errPostgresBackup
 	}
+	if err := persistent(db); err != nil {
+		return err
+	}
 	if err := sqlite.Backup(ctx, db, file); err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ func runRestore(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if store.IsPostgres(db) {
 		return errPostgresBackup
 	}
+	if err := persistent(db); err != nil {
+		return err
+	}
 	if err := sqlite.Restore(ctx, file, db); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/httpx"
 	"github.com/gatehouse/gatehouse/internal/server"
 	"github.com/gatehouse/gatehouse/internal/store"
+	"github.com/gatehouse/gatehouse/internal/store/sqlite"
 )
 
 type serveFlags struct {
@@ -193,12 +194,24 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 
 // dbFlag declares --db, shared by every command that opens the database.
 func dbFlag(fs *flag.FlagSet, db *string) {
-	fs.StringVar(db, "db", store.DefaultSQLitePath, "SQLite file path, or a postgres:// URL (env GATEHOUSE_DB)")
+	fs.StringVar(db, "db", store.DefaultSQLitePath, "SQLite file path, a postgres:// URL, or \"memory\" for an ephemeral database that vanishes when serve exits (env GATEHOUSE_DB)")
+}
+
+// errMemoryElsewhere refuses --db memory outside serve: the ephemeral
+// database belongs to one server process, and no other command can reach it.
+var errMemoryElsewhere = usageError{"--db memory is an ephemeral database inside one `gatehouse serve`; other commands cannot reach it"}
+
+// persistent refuses the ephemeral database for commands beside the server.
+func persistent(db string) error {
+	if db == sqlite.Memory {
+		return errMemoryElsewhere
+	}
+	return nil
 }
 
 // dataDir is where files that belong with a SQLite database live.
 func dataDir(db string) string {
-	if store.IsPostgres(db) {
+	if store.IsPostgres(db) || db == sqlite.Memory {
 		return ""
 	}
 	return filepath.Dir(db)

@@ -19,12 +19,20 @@ func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
-// Open opens the store dsn names, applying its migrations: a postgres:// URL
-// or a SQLite file path (empty means DefaultSQLitePath).
+// Open opens the store dsn names, applying its migrations: a postgres:// URL,
+// sqlite.Memory for an ephemeral database that Close removes, or a SQLite
+// file path (empty means DefaultSQLitePath).
 func Open(ctx context.Context, dsn string) (directory.Store, error) {
 	// Each branch returns a nil interface on error, never a typed nil.
 	if IsPostgres(dsn) {
 		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	if dsn == sqlite.Memory {
+		s, err := sqlite.OpenMemory(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -40,3 +40,10 @@ func holdUnused(path string) (release func(), err error) {
 	}
 	return func() { f.Close() }, nil // closing drops the lock
 }
+
+// processRuns reports whether a process with the id exists (signal 0
+// checks without sending anything; EPERM means it exists as another user).
+func processRuns(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

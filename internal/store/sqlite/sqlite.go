@@ -33,6 +33,7 @@ type Store struct {
 	*sqlstore.Store
 	read, write, checkpoint *sql.DB
 	stopCheckpoints         func()
+	removeOnClose           string // OpenMemory's directory
 }
 
 // Connection settings.
@@ -170,6 +171,10 @@ func (s *Store) Close() error {
 		if db != nil {
 			errs = append(errs, db.Close())
 		}
+	}
+	if s.removeOnClose != "" {
+		errs = append(errs, os.RemoveAll(s.removeOnClose))
+		s.removeOnClose = ""
 	}
 	return errors.Join(errs...)
 }
