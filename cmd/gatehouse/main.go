@@ -33,6 +33,7 @@ func commands() []command {
 		{"backup", "copy a live SQLite database consistently to a file (PostgreSQL: use pg_dump)", runBackup},
 		{"restore", "replace a stopped server's SQLite database with a backup", runRestore},
 		{"bench", "seed a directory, start the server and measure it beside a bare net/http baseline", runBench},
+		{"healthcheck", "ask the server on this host whether it is alive (a container's HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", runVersion},
 	}
 }
