@@ -114,7 +114,9 @@ type NewAPIAccount struct {
 	Secret   string
 }
 
-func (n NewAPIAccount) validate() Problems {
+// Validate checks the fields before anything is stored; fixtures run it on
+// a whole file before the first write.
+func (n NewAPIAccount) Validate() Problems {
 	p := Problems{}
 	checkLen(p, FieldName, n.Name, 1, MaxName)
 	checkText(p, FieldName, n.Name)

@@ -44,7 +44,8 @@ func NewRegistrationKey() (key string, hash []byte) {
 	return key, HashSecret(key)
 }
 
-func (n NewAPIRegistration) validate() Problems {
+// Validate checks the fields before anything is stored.
+func (n NewAPIRegistration) Validate() Problems {
 	p := Problems{}
 	checkLen(p, FieldName, n.Name, 1, MaxName)
 	checkText(p, FieldName, n.Name)
@@ -70,10 +71,16 @@ func (s *Service) APIRegistrations(ctx context.Context, q Query) (Page[APIRegist
 // CreateAPIRegistration adds a registration and returns its key, which is
 // not stored and cannot be shown again.
 func (s *Service) CreateAPIRegistration(ctx context.Context, in NewAPIRegistration) (APIRegistration, string, error) {
-	if err := in.validate().Err(); err != nil {
+	if err := in.Validate().Err(); err != nil {
 		return APIRegistration{}, "", err
 	}
 	key, hash := NewRegistrationKey()
+	r, err := s.createRegistration(ctx, in, hash)
+	return r, key, err
+}
+
+// createRegistration stores a validated registration with the key hash.
+func (s *Service) createRegistration(ctx context.Context, in NewAPIRegistration, hash []byte) (APIRegistration, error) {
 	r := APIRegistration{Name: in.Name, KeyHash: hash, IPAllow: in.IPAllow, UserPasswordRequired: in.UserPasswordRequired}
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
 		if err := tx.CreateAPIRegistration(ctx, &r); err != nil {
@@ -81,7 +88,7 @@ func (s *Service) CreateAPIRegistration(ctx context.Context, in NewAPIRegistrati
 		}
 		return &Event{Action: "api_registration.create", TargetType: "api_registration", TargetID: r.ID, After: audit(&r)}, nil
 	})
-	return r, key, err
+	return r, err
 }
 
 // RotateRegistrationKey gives a registration a new key; the old one stops

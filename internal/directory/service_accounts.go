@@ -33,13 +33,8 @@ func (s *Service) APIAccounts(ctx context.Context, q Query) (Page[APIAccount], e
 // CreateAPIAccount adds an API account and returns it with its client
 // secret, which is not stored and cannot be shown again.
 func (s *Service) CreateAPIAccount(ctx context.Context, in NewAPIAccount) (APIAccount, string, error) {
-	// An API not mentioned is denied: the zero value means no access.
-	for _, a := range []*Access{&in.Perms.Configuration, &in.Perms.UserManagement} {
-		if *a == "" {
-			*a = AccessNone
-		}
-	}
-	if err := in.validate().Err(); err != nil {
+	in.Perms = in.Perms.Normalized()
+	if err := in.Validate().Err(); err != nil {
 		return APIAccount{}, "", err
 	}
 	secret, hash := in.Secret, []byte(nil)

@@ -6,6 +6,37 @@ import "context"
 // Directory domain or LDAP server, with the credentials that look its users
 // up when a caller gives none.
 func (s *Service) CreateDirectoryProvider(ctx context.Context, name string, d DirectorySettings) (SecurityProvider, error) {
+	if err := d.Prepare(name).Err(); err != nil {
+		return SecurityProvider{}, err
+	}
+	sp := SecurityProvider{Type: ProviderLDAP, Name: name, Enabled: true, UserAuthentication: true, Directory: &d}
+	where := d.Domain
+	if d.Kind == SourceLDAP {
+		where = d.Host
+	}
+	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		if prev, err := findDirectory(ctx, tx, d.Kind, where); err != nil {
+			return nil, err
+		} else if prev != nil && prev.Directory.BindPassword != "" {
+			return nil, Conflict(FieldName, "A directory with stored credentials is already configured for "+where+".")
+		}
+		page, err := tx.SecurityProviders(ctx, Query{Limit: 0})
+		if err != nil {
+			return nil, err
+		}
+		sp.Priority = page.Total + 1
+		if err := tx.CreateSecurityProvider(ctx, &sp); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "security_provider.create", TargetType: "security_provider", TargetID: sp.ID, After: audit(&sp)}, nil
+	})
+	return sp, err
+}
+
+// Prepare fills in the defaults of a directory provider's settings (base
+// DN, host, account attribute) and checks them with its name, before
+// anything is stored.
+func (d *DirectorySettings) Prepare(name string) Problems {
 	p := Problems{}
 	checkLen(p, FieldName, name, 1, MaxName)
 	checkText(p, FieldName, name)
@@ -42,29 +73,5 @@ func (s *Service) CreateDirectoryProvider(ctx context.Context, name string, d Di
 	if (d.BindUser == "") != (d.BindPassword == "") {
 		p.Add(FieldBindPassword, "and the bind user must be given together")
 	}
-	if err := p.Err(); err != nil {
-		return SecurityProvider{}, err
-	}
-	sp := SecurityProvider{Type: ProviderLDAP, Name: name, Enabled: true, UserAuthentication: true, Directory: &d}
-	where := d.Domain
-	if d.Kind == SourceLDAP {
-		where = d.Host
-	}
-	err := s.write(ctx, func(tx Tx) (*Event, error) {
-		if prev, err := findDirectory(ctx, tx, d.Kind, where); err != nil {
-			return nil, err
-		} else if prev != nil && prev.Directory.BindPassword != "" {
-			return nil, Conflict(FieldName, "A directory with stored credentials is already configured for "+where+".")
-		}
-		page, err := tx.SecurityProviders(ctx, Query{Limit: 0})
-		if err != nil {
-			return nil, err
-		}
-		sp.Priority = page.Total + 1
-		if err := tx.CreateSecurityProvider(ctx, &sp); err != nil {
-			return nil, err
-		}
-		return &Event{Action: "security_provider.create", TargetType: "security_provider", TargetID: sp.ID, After: audit(&sp)}, nil
-	})
-	return sp, err
+	return p
 }

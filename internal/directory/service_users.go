@@ -13,6 +13,19 @@ type NewUser struct {
 	UserChange
 }
 
+// Validate checks a new user's fields before anything is stored; an empty
+// Source is local.
+func (in NewUser) Validate() Problems {
+	p := in.UserChange.Validate()
+	if !in.Username.Present || in.Username.Value == "" {
+		p[FieldUsername] = []string{MsgRequired}
+	}
+	if in.Password.Present && in.Source != SourceLocal && in.Source != "" {
+		p.Add(FieldPassword, "may only be set for local users")
+	}
+	return p
+}
+
 // User returns the user with the given id.
 func (s *Service) User(ctx context.Context, id int64) (User, error) { return s.store.User(ctx, id) }
 
@@ -64,20 +77,13 @@ func (s *Service) createUser(ctx context.Context, in NewUser, prepare, after fun
 	if in.Admin && !mayChangeAdmin(ctx) {
 		return User{}, Forbidden(MsgAdminAPI)
 	}
-	p := in.UserChange.Validate()
-	if !in.Username.Present || in.Username.Value == "" {
-		p[FieldUsername] = []string{MsgRequired}
-	}
 	if in.Source == "" {
 		in.Source = SourceLocal
 	}
 	if in.SecurityProviderID == 0 && (in.Source == SourceLocal || in.Source == SourceApplication) {
 		in.SecurityProviderID = LocalProviderID
 	}
-	if in.Password.Present && in.Source != SourceLocal {
-		p.Add(FieldPassword, "may only be set for local users")
-	}
-	if err := p.Err(); err != nil {
+	if err := in.Validate().Err(); err != nil {
 		return User{}, err
 	}
 	hash, err := s.passwordHash(ctx, in.Source, in.Password)

@@ -1,0 +1,150 @@
+package directory
+
+import (
+	"context"
+	"crypto/subtle"
+	"regexp"
+	"slices"
+)
+
+// The operations here let declarative fixtures (internal/fixtures) converge
+// an API account or API registration on what a file says, with credentials
+// the file fixes, so that CI knows them before the server starts.
+
+// APIAccountChange carries the fields an API account write sets.
+type APIAccountChange struct {
+	Name     Set[string]
+	Comments Set[string]
+	// Perms, when present, is the whole set: an API it leaves empty is
+	// denied, as on create.
+	Perms   Set[Permissions]
+	IPAllow Set[[]string]
+	Enabled Set[bool]
+	Secret  Set[string]
+}
+
+// UpdateAPIAccount applies a change to an account. A new secret, like
+// disabling, ends every token issued before it; a new secret, like
+// enabling, lifts the account's lock-outs (see RotateSecret and
+// SetAPIAccountEnabled).
+func (s *Service) UpdateAPIAccount(ctx context.Context, id int64, c APIAccountChange) (APIAccount, error) {
+	var a APIAccount
+	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		var err error
+		if a, err = tx.APIAccount(ctx, id); err != nil {
+			return nil, err
+		}
+		before := a
+		in := NewAPIAccount{Name: a.Name, Comments: a.Comments, Perms: a.Perms, IPAllow: a.IPAllow, ClientID: a.ClientID}
+		c.Name.apply(&in.Name)
+		c.Comments.apply(&in.Comments)
+		c.Perms.apply(&in.Perms)
+		c.IPAllow.apply(&in.IPAllow)
+		c.Secret.apply(&in.Secret)
+		in.Perms = in.Perms.Normalized()
+		if err := in.Validate().Err(); err != nil {
+			return nil, err
+		}
+		a.Name, a.Comments, a.Perms, a.IPAllow = in.Name, in.Comments, in.Perms, in.IPAllow
+		unlock := c.Enabled.Present && c.Enabled.Value && !a.Enabled
+		if c.Secret.Present && subtle.ConstantTimeCompare(a.SecretHash, HashSecret(c.Secret.Value)) != 1 {
+			a.SecretHash = HashSecret(c.Secret.Value)
+			a.TokenGeneration++
+			unlock = true
+		}
+		if c.Enabled.Present {
+			if a.Enabled && !c.Enabled.Value {
+				a.TokenGeneration++
+			}
+			a.Enabled = c.Enabled.Value
+		}
+		if err := tx.UpdateAPIAccount(ctx, &a); err != nil {
+			return nil, err
+		}
+		if unlock {
+			if err := tx.ClearLoginLocks(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		return &Event{Action: "api_account.update", TargetType: "api_account", TargetID: id, Before: audit(&before), After: audit(&a)}, nil
+	})
+	return a, err
+}
+
+// Normalized is p with the APIs it leaves empty denied: the zero value
+// means no access.
+func (p Permissions) Normalized() Permissions {
+	for _, a := range []*Access{&p.Configuration, &p.UserManagement} {
+		if *a == "" {
+			*a = AccessNone
+		}
+	}
+	return p
+}
+
+// FieldKey is an API registration key a caller fixes.
+const FieldKey = "key"
+
+// registrationKeyPattern keeps a chosen key to characters that need no
+// quoting in a PS-Auth header (whose parts are split on ';' and '=').
+var registrationKeyPattern = regexp.MustCompile(`^[A-Za-z0-9._~-]*$`)
+
+// ValidateRegistrationKey checks a key a caller chose instead of a
+// generated one: long enough not to be guessed.
+func ValidateRegistrationKey(key string) Problems {
+	p := Problems{}
+	checkLen(p, FieldKey, key, 32, 256)
+	if !registrationKeyPattern.MatchString(key) {
+		p.Add(FieldKey, "may only contain letters, digits and . _ ~ -")
+	}
+	return p
+}
+
+// CreateAPIRegistrationWithKey adds a registration whose key the caller
+// chose.
+func (s *Service) CreateAPIRegistrationWithKey(ctx context.Context, in NewAPIRegistration, key string) (APIRegistration, error) {
+	p := in.Validate()
+	p.Merge(ValidateRegistrationKey(key))
+	if err := p.Err(); err != nil {
+		return APIRegistration{}, err
+	}
+	return s.createRegistration(ctx, in, HashSecret(key))
+}
+
+// APIRegistrationChange carries the fields a registration write sets.
+type APIRegistrationChange struct {
+	IPAllow              Set[[]string]
+	UserPasswordRequired Set[bool]
+	Key                  Set[string]
+}
+
+// UpdateAPIRegistration applies a change to a registration; a new key
+// stops the old one signing anyone in at once.
+func (s *Service) UpdateAPIRegistration(ctx context.Context, id int64, c APIRegistrationChange) (APIRegistration, error) {
+	p := NewAPIRegistration{Name: "-", IPAllow: c.IPAllow.Value}.Validate()
+	if c.Key.Present {
+		p.Merge(ValidateRegistrationKey(c.Key.Value))
+	}
+	if err := p.Err(); err != nil {
+		return APIRegistration{}, err
+	}
+	var r APIRegistration
+	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		var err error
+		if r, err = tx.APIRegistration(ctx, id); err != nil {
+			return nil, err
+		}
+		before := r
+		before.IPAllow = slices.Clone(r.IPAllow)
+		c.IPAllow.apply(&r.IPAllow)
+		c.UserPasswordRequired.apply(&r.UserPasswordRequired)
+		if c.Key.Present {
+			r.KeyHash = HashSecret(c.Key.Value)
+		}
+		if err := tx.UpdateAPIRegistration(ctx, &r); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "api_registration.update", TargetType: "api_registration", TargetID: id, Before: audit(&before), After: audit(&r)}, nil
+	})
+	return r, err
+}
