@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/api/public"
 	"github.com/gatehouse/gatehouse/internal/api/scim"
 	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/console"
 	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/httpx"
 	"github.com/gatehouse/gatehouse/internal/ldapdir"
@@ -78,6 +79,8 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	scim.Register(mux, scim.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
+	mux.Handle(console.Prefix+"/", http.MaxBytesHandler(console.Handler(console.Deps{Dir: dir, Auth: authn, Store: store,
+		Log: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Auth.Now}), cfg.MaxBody))
 	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, MaxBody: cfg.MaxBody})
 	// BeyondInsight matches paths in any case, which ServeMux patterns
 	// cannot, so its prefix is tested before the mux.
