@@ -17,7 +17,7 @@ func envDefaults(fs *flag.FlagSet) error {
 		if set[f.Name] || err != nil {
 			return
 		}
-		name := "GATEHOUSE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		name := envName(f.Name)
 		if v, ok := os.LookupEnv(name); ok {
 			if e := fs.Set(f.Name, v); e != nil {
 				err = usagef("%s=%q: %v", name, v, e)
@@ -25,6 +25,11 @@ func envDefaults(fs *flag.FlagSet) error {
 		}
 	})
 	return err
+}
+
+// envName is the environment variable envDefaults reads for a flag.
+func envName(flagName string) string {
+	return "GATEHOUSE_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // parse parses args and then the environment.

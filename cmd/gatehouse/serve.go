@@ -44,6 +44,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var f serveFlags
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = groupedUsage(fs, stderr)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address (env GATEHOUSE_ADDR)")
 	dbFlag(fs, &f.db)
 	fs.StringVar(&f.publicURL, "public-url", "", "absolute base URL clients use, for Link and Location headers (default: from each request)")

@@ -58,6 +58,7 @@ func (s *Service) Authenticate(r *http.Request) (Principal, RateStatus, error) {
 	p := Principal{AccountID: st.acct.ID, Name: st.acct.Name, Perms: narrow(st.acct.Perms, c.scope), Scope: c.scope}
 	rs, ok := s.limit.take(p.AccountID, now)
 	if !ok {
+		s.cfg.Observer.RateLimited(LimitAccount)
 		return p, rs, ErrRateLimited
 	}
 	return p, rs, nil

@@ -57,6 +57,9 @@ type Config struct {
 	Keys   KeySource
 	Now    func() time.Time // default time.Now; tests inject a clock to expire tokens
 	Logger *slog.Logger     // default slog.Default()
+	// Observer hears of tokens, refusals, lock-outs, 429s and sign-ins,
+	// for metrics; default none.
+	Observer Observer
 }
 
 // DefaultConfig is PRA's behaviour.
@@ -85,6 +88,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Observer == nil {
+		c.Observer = noObserver{}
 	}
 	if c.RatePerSecond < 0 {
 		c.RatePerSecond = 0

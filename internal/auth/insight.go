@@ -82,6 +82,7 @@ func (s *Service) IssueInsightToken(ctx context.Context, clientID, secret string
 		s.refuseUser(ctx, why, u.ID, remote)
 		return "", ErrInvalidClient
 	}
+	s.cfg.Observer.TokenIssued()
 	exp := s.cfg.Now().Add(s.cfg.TokenTTL)
 	return s.tokens.mint(claims{user: true, account: u.ID, generation: u.SecretGeneration, scope: ScopeFullAccess,
 		expiry: exp.Unix()}), nil
@@ -94,12 +95,17 @@ func (s *Service) TokenTTL() int64 { return int64(s.cfg.TokenTTL.Seconds()) }
 func userRefusal(u *directory.User) string {
 	switch {
 	case u.Quarantined:
-		return "user quarantined"
+		return reasonUserQuarantined
 	case !u.Enabled:
-		return "user disabled"
+		return reasonUserDisabled
 	}
 	return ""
 }
+
+const (
+	reasonUserQuarantined = "user quarantined"
+	reasonUserDisabled    = "user disabled"
+)
 
 // AuthenticateInsight signs a request in from its Authorization header: a
 // bearer token (an application user's or an API account's) or a PS-Auth
@@ -208,6 +214,7 @@ func (s *Service) refuseKey(ctx context.Context, reason string, registration int
 }
 
 func (s *Service) refuseUser(ctx context.Context, reason string, user int64, remote netip.Addr) {
+	s.cfg.Observer.TokenRefused(refusedLabel[reason])
 	s.log.LogAttrs(ctx, slog.LevelInfo, "auth: application user token request refused", slog.String("reason", reason),
 		slog.Int64("user_id", user), slog.String("remote", remote.String()))
 }

@@ -34,6 +34,7 @@ type lockouts struct {
 	duration time.Duration
 	store    directory.Store
 	log      *slog.Logger
+	obs      Observer
 	now      func() time.Time
 	interval time.Duration
 
@@ -70,7 +71,7 @@ const lockCleanEvery = 30 * time.Second
 
 func newLockouts(store directory.Store, cfg Config) *lockouts {
 	l := &lockouts{attempts: cfg.LockoutAttempts, duration: cfg.LockoutDuration, store: store, log: cfg.Logger,
-		now: cfg.Now, interval: cfg.PollInterval, failures: map[lockKey]*failures{}}
+		obs: cfg.Observer, now: cfg.Now, interval: cfg.PollInterval, failures: map[lockKey]*failures{}}
 	l.locked.Store(&map[lockKey]time.Time{})
 	return l
 }
@@ -111,6 +112,7 @@ func (l *lockouts) fail(account int64, addr netip.Addr, now time.Time) {
 	next := maps.Clone(*l.locked.Load())
 	next[k] = until
 	l.locked.Store(&next)
+	l.obs.LockedOut()
 	l.log.LogAttrs(context.Background(), slog.LevelWarn, "auth: API account locked out for a source",
 		slog.Int64("account_id", account), slog.String("source", k.source.String()), slog.Time("until", until))
 }

@@ -48,6 +48,7 @@ func (s *Service) StartSession(ctx context.Context, p Insight) (string, error) {
 	if err := s.store.CreateSession(ctx, &sess); err != nil {
 		return "", err
 	}
+	s.cfg.Observer.SessionStarted()
 	return cookie, nil
 }
 
@@ -108,6 +109,7 @@ func (s *Service) sessionPrincipal(ctx context.Context, sess directory.Session, 
 		}
 		p := Principal{AccountID: a.ID, Name: a.Name, Perms: a.Perms, Scope: ScopeFullAccess}
 		if rs, ok := s.limit.take(a.ID, now); !ok {
+			s.cfg.Observer.RateLimited(LimitAccount)
 			return Insight{}, &RateLimitedError{Status: rs}
 		}
 		return Insight{Account: &p, Grants: accountGrants(p)}, nil

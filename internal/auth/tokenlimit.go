@@ -104,6 +104,8 @@ func (s *Service) tokenLimited(w http.ResponseWriter, addr netip.Addr) bool {
 	if ok {
 		return false
 	}
+	s.cfg.Observer.RateLimited(LimitTokenSource)
+	s.cfg.Observer.TokenRefused(RefusedRateLimited)
 	RateStatus{RetryAfter: wait}.SetHeaders(w.Header(), true)
 	writeOAuthError(w, errTooManyTokenRequests)
 	return true

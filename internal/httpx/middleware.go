@@ -21,6 +21,7 @@ type requestInfo struct {
 	principal string
 	client    netip.Addr // see ClientAddress
 	resolved  bool       // client was set by ClientAddress
+	route     string     // see SetRoute
 }
 
 type infoKey struct{}

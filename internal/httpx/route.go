@@ -51,6 +51,7 @@ type route struct {
 }
 
 func (rt *route) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	SetRoute(r.Context(), r.Pattern)
 	for i, m := range rt.methods {
 		if m == r.Method {
 			rt.handlers[i].ServeHTTP(w, r)

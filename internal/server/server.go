@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/httpx"
 	"github.com/gatehouse/gatehouse/internal/ldapdir"
+	"github.com/gatehouse/gatehouse/internal/metrics"
 )
 
 // Config is everything the server needs besides its store. Flags and
@@ -37,6 +38,11 @@ type Config struct {
 	// Directories looks up Active Directory and LDAP users; nil uses LDAP
 	// with the system's trusted certificates.
 	Directories directory.AccountFinder
+	// Version is the build's, for gatehouse_build_info; empty: (devel).
+	Version string
+	// MetricsApart keeps /metrics off Handler (it answers 404 there): the
+	// caller serves MetricsHandler on a listener of its own, or nowhere.
+	MetricsApart bool
 }
 
 // Server is a running directory with its API faces.
@@ -45,6 +51,7 @@ type Server struct {
 	dir     *directory.Service
 	auth    *auth.Service
 	handler http.Handler
+	metrics *metrics.Metrics
 }
 
 // New builds the server over store. The caller keeps ownership of store.
@@ -61,12 +68,18 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	if cfg.Directories == nil {
 		cfg.Directories = &ldapdir.Finder{}
 	}
+	if cfg.Version == "" {
+		cfg.Version = "(devel)"
+	}
+	m := metrics.New(cfg.Version)
+	cfg.Auth.Observer = m
 	dir := directory.NewService(store, directory.NewHasher(cfg.Argon2), directory.WithAccountFinder(cfg.Directories))
 	authn, err := auth.New(ctx, store, dir, cfg.Auth)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, dir: dir, auth: authn}
+	s := &Server{store: store, dir: dir, auth: authn, metrics: m}
+	observeStore(m, store, authNow(cfg.Auth))
 	mux := http.NewServeMux()
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = httpx.DefaultMaxBody
@@ -76,6 +89,9 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	mux.Handle("/oauth2/token", http.MaxBytesHandler(authn.TokenHandler(), cfg.MaxBody))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	if !cfg.MetricsApart {
+		mux.Handle("GET /metrics", m.Handler())
+	}
 	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	scim.Register(mux, scim.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
@@ -90,13 +106,20 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 			return
 		}
 		mux.ServeHTTP(w, r)
+		// ServeMux set the pattern it matched on r: the route of the
+		// handlers that record none themselves (see withMetrics).
+		httpx.SetRoute(r.Context(), r.Pattern)
 	})
-	s.handler = withMiddleware(root, cfg.Logger, cfg.TrustedProxies)
+	s.handler = withMiddleware(root, cfg.Logger, cfg.TrustedProxies, m)
 	return s, nil
 }
 
 // Handler serves every face.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler serves the Prometheus metrics, which Handler also serves
+// at /metrics unless Config.MetricsApart.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.Handler() }
 
 // Directory is the service every face calls; the CLI and tests use it too.
 func (s *Server) Directory() *directory.Service { return s.dir }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
@@ -17,6 +18,7 @@ type Store struct {
 	db        DB
 	d         Dialect
 	committer committer // see groupcommit.go
+	retries   atomic.Pointer[RetryObserver]
 }
 
 // New returns a Store over db, which must hold the current schema.
@@ -98,7 +100,11 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 func (s *Store) retry(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || attempt == maxAttempts || !s.d.Transient(err) && !errors.Is(err, errGroupLost) {
+		if err == nil || !s.d.Transient(err) && !errors.Is(err, errGroupLost) {
+			return err
+		}
+		s.retried(attempt == maxAttempts)
+		if attempt == maxAttempts {
 			return err
 		}
 		if err := sleep(ctx, backoff(attempt)); err != nil {

@@ -1,0 +1,42 @@
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// SetRoute records the route pattern that matched the request, for
+// metrics: a pattern, never the path, so that ids do not become label
+// values. The first pattern recorded stays, and routers record theirs
+// before they dispatch, so a router inside another (BeyondInsight's
+// case-insensitive one) wins over the outer one. Route records the
+// patterns it registers; a handler with a router of its own calls
+// SetRoute. It does nothing outside RequestID, AccessLog or Observe.
+func SetRoute(ctx context.Context, pattern string) {
+	if info := infoFrom(ctx); info != nil && info.route == "" {
+		info.route = pattern
+	}
+}
+
+// Observe calls done once next has answered r, with the status it
+// answered (200 when it wrote nothing), the route pattern recorded by
+// SetRoute ("" when none was) and how long next took. It wraps the
+// response writer once for AccessLog and Recover inside it too.
+func Observe(next http.Handler, done func(r *http.Request, status int, route string, elapsed time.Duration)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := infoFrom(r.Context())
+		if info == nil {
+			info = &requestInfo{}
+			r = r.WithContext(context.WithValue(r.Context(), infoKey{}, info))
+		}
+		sw := track(w)
+		next.ServeHTTP(sw, r)
+		status := sw.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		done(r, status, info.route, time.Since(start))
+	})
+}
