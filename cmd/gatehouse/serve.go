@@ -38,6 +38,7 @@ type serveFlags struct {
 	signingKeyFile                  string
 	maxBody                         int64
 	readTimeout                     time.Duration
+	auditForward                    string
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -65,6 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	signingKeyFlag(fs, &f.signingKeyFile)
 	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
+	fs.StringVar(&f.auditForward, "audit-forward", "", "forward each committed audit event as a JSON line to stdout, syslog, syslog://host:port (UDP) or syslog+tcp://host:port (on one instance only)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -123,6 +125,11 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 		return err
 	}
 	defer srv.Close()
+	stopForward, err := forwardAudit(ctx, f.auditForward, srv.Directory(), stdout, logger)
+	if err != nil {
+		return err
+	}
+	defer stopForward()
 	if f.debugAddr != "" {
 		stop, err := serveDebug(f.debugAddr, logger)
 		if err != nil {

@@ -13,6 +13,7 @@ func (c *console) routes() {
 	c.public("POST "+Prefix+"/totp", c.totpVerify)
 	c.public("GET "+Prefix+"/totp/qr.png", c.totpQR)
 	c.page("GET "+Prefix+"/{$}", c.overview)
+	c.usersRoutes()
 	c.mux.Handle(Prefix+"/", c.serve(notFound, true))
 }
 

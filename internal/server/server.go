@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/gatehouse/gatehouse/internal/api/admin"
 	"github.com/gatehouse/gatehouse/internal/api/insight"
 	"github.com/gatehouse/gatehouse/internal/api/pra"
 	"github.com/gatehouse/gatehouse/internal/api/public"
@@ -95,6 +96,7 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	pra.Register(mux, pra.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	scim.Register(mux, scim.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
+	admin.Register(mux, admin.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
 	mux.Handle(console.Prefix+"/", http.MaxBytesHandler(console.Handler(console.Deps{Dir: dir, Auth: authn, Store: store,
 		Log: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Auth.Now}), cfg.MaxBody))
 	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, MaxBody: cfg.MaxBody})

@@ -1,0 +1,120 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/auth"
+	"github.com/gatehouse/gatehouse/internal/directory"
+	"github.com/gatehouse/gatehouse/internal/httpx"
+)
+
+// op is one method of one path.
+type op struct {
+	h handler
+	// params are the query parameters the operation accepts; any other is
+	// refused, so that a misspelt filter cannot widen what a script reads.
+	params []string
+	// accept lists the media types the answer can take (default JSON).
+	accept []string
+}
+
+// handler does the work of an operation; fail renders what it returns.
+type handler func(c *call) error
+
+var jsonTypes = []string{"application/json"}
+
+const (
+	msgUnauthenticated = "A valid bearer token is required: request one from /oauth2/token with the client credentials of an API account."
+	msgForbidden       = "Reading the audit log takes an API account with full Configuration access, through a token of the full_access scope."
+)
+
+// guard runs what every operation shares, in this order: authentication
+// (401, 429), permission (403), content negotiation (406) and the query
+// string (400); then the handler. Reading changes nothing, so the account
+// is named as the actor only for the access log.
+func (a *api) guard(o op) http.Handler {
+	accept := o.accept
+	if accept == nil {
+		accept = jsonTypes
+	}
+	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, rate, err := a.auth.Authenticate(r)
+		secs := rate.SetHeaders(w.Header(), errors.Is(err, auth.ErrRateLimited))
+		switch {
+		case errors.Is(err, auth.ErrUnauthenticated):
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			writeError(w, http.StatusUnauthorized, msgUnauthenticated, nil)
+			return
+		case errors.Is(err, auth.ErrRateLimited):
+			writeError(w, http.StatusTooManyRequests, "Too many requests: retry after "+strconv.FormatInt(secs, 10)+" seconds.", nil)
+			return
+		case err != nil:
+			a.fail(w, r, err)
+			return
+		}
+		httpx.SetPrincipal(r.Context(), p.Actor().String())
+		if !p.Can(auth.Audit, false) {
+			writeError(w, http.StatusForbidden, msgForbidden, nil)
+			return
+		}
+		c := &call{a: a, w: w, r: r}
+		if err := c.checkRequest(o, accept); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if err := o.h(c); err != nil {
+			a.fail(w, r, err)
+		}
+	}))
+}
+
+// maxNamed bounds how many unknown parameters an error names, so that no
+// request can balloon its answer.
+const maxNamed = 10
+
+// checkRequest refuses an Accept the answer cannot satisfy and a query
+// string the operation does not take: malformed, with unknown parameters,
+// or with one given twice (which value would count is a guess).
+func (c *call) checkRequest(o op, accept []string) error {
+	if !httpx.Accepts(c.r.Header, accept...) {
+		return statusError(http.StatusNotAcceptable, "This resource can only be returned as "+strings.Join(accept, " or ")+".")
+	}
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
+	if err != nil {
+		return statusError(http.StatusBadRequest, "The query string is malformed.")
+	}
+	var unknown []string
+	problems := map[string][]string{}
+	for name, vals := range q {
+		switch {
+		case !slices.Contains(o.params, name):
+			unknown = append(unknown, name)
+		case len(vals) > 1:
+			problems[name] = append(problems[name], "may be given only once")
+		case len(vals[0]) > directory.MaxFilterBytes:
+			problems[name] = append(problems[name], directory.MsgFilterBytes)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		named := make([]string, 0, maxNamed)
+		for _, n := range unknown[:min(len(unknown), maxNamed)] {
+			named = append(named, httpx.QuoteName(n))
+		}
+		msg := "Unrecognized query string parameters: " + strings.Join(named, ", ")
+		if len(unknown) > maxNamed {
+			msg += " and " + strconv.Itoa(len(unknown)-maxNamed) + " more"
+		}
+		return statusError(http.StatusBadRequest, msg+". This operation takes: "+strings.Join(o.params, ", ")+".")
+	}
+	if len(problems) > 0 {
+		return badQuery(problems)
+	}
+	c.query = q
+	return nil
+}

@@ -1,0 +1,62 @@
+package console
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/directory"
+)
+
+// option is one choice of a select.
+type option struct{ Value, Label string }
+
+// selectView is one labelled select, as the "select" partial renders it;
+// the selected option is the form's value of the field.
+type selectView struct {
+	fieldView
+	Options []option
+}
+
+// The template functions of the forms' selects and text areas live with
+// their types rather than in render.go's map, which every area would
+// otherwise edit.
+func init() {
+	funcs["choice"] = func(v view, name, label string, opts []option) selectView {
+		return selectView{fieldView: newField(v, name, label, "select"), Options: opts}
+	}
+}
+
+// accessOptions are an API account's three levels on one API, in the
+// directory's words.
+var accessOptions = []option{
+	{string(directory.AccessNone), "No access (deny)"},
+	{string(directory.AccessReadOnly), "Read only"},
+	{string(directory.AccessFullAccess), "Full access"},
+}
+
+// addressList reads a text area of IP addresses and CIDR prefixes, one a
+// line or separated by commas, as the API faces' lists are.
+func addressList(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == '\t' }) {
+		out = append(out, f)
+	}
+	return out
+}
+
+// formInt reads a whole number a form sent, adding a problem under name
+// when it is not one.
+func formInt(q *request, name string, p directory.Problems) int64 {
+	s := strings.TrimSpace(q.r.PostFormValue(name))
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		p.Add(name, "must be a whole number")
+	}
+	return n
+}
+
+// checked reads a checkbox: an unticked one is not sent.
+func checked(q *request, name string) bool { return q.r.PostFormValue(name) == "true" }
+
+// boolText is a checkbox's value in a form shown again.
+func boolText(b bool) string { return strconv.FormatBool(b) }
