@@ -28,6 +28,7 @@ func commands() []command {
 		{"scim-token", "mint a long-lived SCIM bearer token for Okta or Entra ID: create", runSCIMToken},
 		{"user", "manage users, including administrators: create, list", runUser},
 		{"directory", "configure Active Directory and LDAP directories with bind credentials: add, list", runDirectory},
+		{"apply", "create or update API accounts, users, groups and teams from a fixtures file (YAML or JSON), idempotently", runApply},
 		{"audit", "print the audit log, filtered by time, actor, resource and action; --follow for new events", runAudit},
 		{"export", "write the directory as JSON lines, to move it to another database", runExport},
 		{"import", "load an export into a new, empty database, keeping every id", runImport},

@@ -38,6 +38,7 @@ type serveFlags struct {
 	signingKeyFile                  string
 	maxBody                         int64
 	readTimeout                     time.Duration
+	fixtures                        string
 	auditForward                    string
 }
 
@@ -66,6 +67,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	signingKeyFlag(fs, &f.signingKeyFile)
 	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
+	fs.StringVar(&f.fixtures, "fixtures", "", "apply this fixtures file (YAML or JSON, as gatehouse apply -f) after the bootstrap account, before serving")
 	fs.StringVar(&f.auditForward, "audit-forward", "", "forward each committed audit event as a JSON line to stdout, syslog, syslog://host:port (UDP) or syslog+tcp://host:port (on one instance only)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -157,6 +159,9 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 		fmt.Fprintf(stdout, "Created the bootstrap API account %q with full permissions.\n"+
 			"Its secret is shown only this once; keep it safe:\n  client_id:     %s\n  client_secret: %s\n",
 			acct.Name, acct.ClientID, secret)
+	}
+	if err := serveFixtures(ctx, f.fixtures, srv.Directory(), logger); err != nil {
+		return err
 	}
 
 	hs := &http.Server{
