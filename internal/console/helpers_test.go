@@ -150,3 +150,5 @@ func wantBody(t *testing.T, what string, p *page, parts ...string) {
 		}
 	}
 }
+
+var cssLink = regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`)
