@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,22 +22,11 @@ func serveDebug(addr string, logger *slog.Logger) (stop func(), err error) {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return nil, usagef("--debug-addr must be a loopback address (127.0.0.1:6060, [::1]:6060 or localhost:6060), not %q", addr)
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("debug listener: %w", err)
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	hs := &http.Server{Handler: mux, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	go func() {
-		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("debug listener", "err", err)
-		}
-	}()
-	logger.Info("profiler listening", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return func() { hs.Close() }, nil
+	return listenAside("profiler", addr, "/debug/pprof/", mux, logger)
 }

@@ -27,10 +27,15 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) error {
-	version := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
-	}
-	fmt.Fprintf(stdout, "gatehouse %s\n", version)
+	fmt.Fprintf(stdout, "gatehouse %s\n", buildVersion())
 	return nil
+}
+
+// buildVersion is the main module's version: a release's tag, or
+// "(devel)" for a build from a checkout. gatehouse_build_info shows it too.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }

@@ -35,6 +35,7 @@ type serveFlags struct {
 	shutdownTimeout                 time.Duration
 	bootstrapClientID, bootstrapKey string
 	debugAddr                       string
+	metricsAddr                     string
 	signingKeyFile                  string
 	maxBody                         int64
 	readTimeout                     time.Duration
@@ -64,6 +65,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id (env GATEHOUSE_BOOTSTRAP_CLIENT_ID)")
 	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret (env GATEHOUSE_BOOTSTRAP_CLIENT_SECRET)")
 	fs.StringVar(&f.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, apart from the API")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this address instead of the API's listener; \"off\" serves it nowhere")
 	signingKeyFlag(fs, &f.signingKeyFile)
 	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
@@ -97,6 +99,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.readTimeout <= 0 {
 		return usagef("--read-timeout must be more than 0")
 	}
+	if err := checkMetricsAddr(f.metricsAddr); err != nil {
+		return err
+	}
 	logger, err := newLogger(stderr, f.logFormat, f.logLevel)
 	if err != nil {
 		return err
@@ -122,7 +127,8 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 	}()
 	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, TokenRatePerSecond: f.tokenRateLimit,
 		LockoutAttempts: f.lockoutAttempts, LockoutDuration: f.lockoutDuration, Logger: logger, Keys: keys}
-	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, TrustedProxies: f.proxies, Logger: logger, MaxBody: f.maxBody})
+	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, TrustedProxies: f.proxies, Logger: logger, MaxBody: f.maxBody,
+		Version: buildVersion(), MetricsApart: f.metricsAddr != ""})
 	if err != nil {
 		return err
 	}
@@ -132,6 +138,11 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 		return err
 	}
 	defer stopForward()
+	stopMetrics, err := serveMetrics(f.metricsAddr, srv.MetricsHandler(), logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	if f.debugAddr != "" {
 		stop, err := serveDebug(f.debugAddr, logger)
 		if err != nil {
