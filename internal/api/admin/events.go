@@ -45,13 +45,13 @@ func (a *api) listEvents(c *call) error {
 		body.Events[i] = auditlog.RecordOf(e)
 	}
 	if n := len(page.Items); n == f.Limit || n > 0 && f.AfterID != 0 {
-		body.Next = c.cursor(directory.AuditBefore, page.Items[n-1].ID)
+		body.Next = c.cursor(f, directory.AuditBefore, page.Items[n-1].ID)
 	}
 	switch {
 	case len(page.Items) > 0:
-		body.Prev = c.cursor(directory.AuditAfter, page.Items[0].ID)
+		body.Prev = c.cursor(f, directory.AuditAfter, page.Items[0].ID)
 	case f.AfterID != 0:
-		body.Prev = c.cursor(directory.AuditAfter, f.AfterID)
+		body.Prev = c.cursor(f, directory.AuditAfter, f.AfterID)
 	}
 	var links []string
 	for rel, u := range map[string]*string{"next": body.Next, "prev": body.Prev} {
@@ -66,13 +66,21 @@ func (a *api) listEvents(c *call) error {
 }
 
 // cursor is the URL of this list with the request's filters and the
-// cursor parameter (after or before) at id, instead of either.
-func (c *call) cursor(param string, id int64) *string {
+// cursor parameter (after or before) at id, instead of either. A time
+// given as a duration ago is written as the time it meant, so that every
+// page of a listing has the same bounds.
+func (c *call) cursor(f directory.AuditFilter, param string, id int64) *string {
 	q := url.Values{}
 	for k, v := range c.query {
 		if k != directory.AuditAfter && k != directory.AuditBefore {
 			q[k] = v
 		}
+	}
+	if !f.Since.IsZero() {
+		q.Set(directory.AuditSince, auditlog.FormatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		q.Set(directory.AuditUntil, auditlog.FormatTime(f.Until))
 	}
 	q.Set(param, strconv.FormatInt(id, 10))
 	u := c.url("/events?" + q.Encode())

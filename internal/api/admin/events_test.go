@@ -181,6 +181,16 @@ func TestEventsPaging(t *testing.T) {
 	if !strings.Contains(prev, "action=user.create") || !strings.Contains(prev, "after="+strconv.FormatInt(all[0], 10)) {
 		t.Errorf("prev %q: want the filter and after the newest id", prev)
 	}
+	// A duration ago becomes the time it meant, so that pages agree.
+	_, body := e.list("since=1h&limit=1")
+	u, err := url.Parse(body["next"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	since, err := time.Parse(time.RFC3339Nano, u.Query().Get("since"))
+	if err != nil || time.Since(since) < 59*time.Minute || time.Since(since) > 61*time.Minute {
+		t.Errorf("next %q: since is not the time an hour ago", body["next"])
+	}
 	poll := func() []int64 {
 		body := e.Do(t, "GET", strings.TrimPrefix(prev, e.URL), e.tok, "").Object(t)
 		var ids []int64
