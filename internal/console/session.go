@@ -176,16 +176,22 @@ func validCSRF(q *request) bool {
 // sameOrigin is the CSRF defence beside the token: a browser says where a
 // form was posted from (Sec-Fetch-Site, Origin), and only the console's
 // own origin may post. A client that sends neither (not a browser) is left
-// to the token.
+// to the token. Under Referrer-Policy: no-referrer a browser sends
+// "Origin: null" even for its own forms, so that origin counts only with
+// Sec-Fetch-Site: same-origin.
 func sameOrigin(r *http.Request, publicURL string) bool {
-	switch r.Header.Get("Sec-Fetch-Site") {
+	site := r.Header.Get("Sec-Fetch-Site")
+	switch site {
 	case "", "same-origin", "none":
 	default:
 		return false
 	}
 	origin := r.Header.Get("Origin")
-	if origin == "" {
+	switch {
+	case origin == "":
 		return true
+	case origin == "null":
+		return site == "same-origin"
 	}
 	u, err := url.Parse(origin)
 	if err != nil {

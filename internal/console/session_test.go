@@ -75,6 +75,7 @@ func TestSignInCSRF(t *testing.T) {
 		"other origin":  {url.Values{"username": {"x3"}}, []string{"Origin", "http://evil.example"}},
 		"cross-site":    {url.Values{"username": {"x4"}}, []string{"Sec-Fetch-Site", "cross-site"}},
 		"bad origin":    {url.Values{"username": {"x5"}}, []string{"Origin", "::"}},
+		"null origin":   {url.Values{"username": {"x6"}}, []string{"Origin", "null"}},
 		"sign-out form": {url.Values{"csrf": {"AAAA"}}, nil},
 	} {
 		path := "/console/users"
@@ -92,6 +93,9 @@ func TestSignInCSRF(t *testing.T) {
 	wantStatus(t, "overview", b.get("/console/"), http.StatusOK)
 	p = b.post("/console/users", url.Values{"username": {"same-origin"}}, "Origin", srv.URL, "Sec-Fetch-Site", "same-origin")
 	wantStatus(t, "same-origin form", p, http.StatusSeeOther)
+	b.get("/console/users/new")
+	p = b.post("/console/users", url.Values{"username": {"no-referrer"}}, "Origin", "null", "Sec-Fetch-Site", "same-origin")
+	wantStatus(t, "same-origin form under no-referrer", p, http.StatusSeeOther)
 }
 
 // TestSessionExpiry: a session ends after 30 idle minutes, and after 12
