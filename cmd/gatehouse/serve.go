@@ -39,6 +39,7 @@ type serveFlags struct {
 	signingKeyFile                  string
 	maxBody                         int64
 	readTimeout                     time.Duration
+	strict                          bool
 	fixtures                        string
 	auditForward                    string
 }
@@ -69,6 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	signingKeyFlag(fs, &f.signingKeyFile)
 	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
+	fs.BoolVar(&f.strict, "strict", false, "refuse what the real appliance refuses and Gatehouse otherwise forgives, such as a GET without Accept: application/json or a body without a JSON Content-Type (env GATEHOUSE_STRICT; see the README)")
 	fs.StringVar(&f.fixtures, "fixtures", "", "apply this fixtures file (YAML or JSON, as gatehouse apply -f) after the bootstrap account, before serving")
 	fs.StringVar(&f.auditForward, "audit-forward", "", "forward each committed audit event as a JSON line to stdout, syslog, syslog://host:port (UDP) or syslog+tcp://host:port (on one instance only)")
 	if err := parse(fs, args); err != nil {
@@ -127,7 +129,7 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 	}()
 	authCfg := auth.Config{RatePerSecond: f.rateLimit, RatePerHour: 15000, TokenRatePerSecond: f.tokenRateLimit,
 		LockoutAttempts: f.lockoutAttempts, LockoutDuration: f.lockoutDuration, Logger: logger, Keys: keys}
-	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, TrustedProxies: f.proxies, Logger: logger, MaxBody: f.maxBody,
+	srv, err := server.New(ctx, st, server.Config{Auth: authCfg, PublicURL: f.publicURL, TrustedProxies: f.proxies, Logger: logger, MaxBody: f.maxBody, Strict: f.strict,
 		Version: buildVersion(), MetricsApart: f.metricsAddr != ""})
 	if err != nil {
 		return err

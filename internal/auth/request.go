@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/gatehouse/gatehouse/internal/httpx"
 )
 
 // tokenRequest is a parsed POST /oauth2/token.
@@ -39,7 +41,7 @@ var tokenParams = [...]string{"grant_type", "client_id", "client_secret", "scope
 // send) and the client's credentials (HTTP Basic, or client_id and
 // client_secret parameters, but not both).
 func parseTokenRequest(r *http.Request, body []byte, checkScope func(string) *oauthError) (tokenRequest, *oauthError) {
-	params, oe := parseBody(r.Header.Get("Content-Type"), body)
+	params, oe := parseBody(r.Header.Get("Content-Type"), body, httpx.IsStrict(r))
 	if oe != nil {
 		return tokenRequest{}, oe
 	}
@@ -77,8 +79,13 @@ func parseTokenRequest(r *http.Request, body []byte, checkScope func(string) *oa
 
 // parseBody returns the endpoint's parameters from the body. Parameters
 // sent empty count as absent (RFC 6749 §3.1); a repeated one is an error.
-func parseBody(contentType string, body []byte) (map[string]string, *oauthError) {
+// Strict mode reads only what RFC 6749 §4.4.2 specifies, a body labelled
+// application/x-www-form-urlencoded: not JSON, nor a body with no type.
+func parseBody(contentType string, body []byte, strict bool) (map[string]string, *oauthError) {
 	mt := "application/x-www-form-urlencoded" // what curl -d and most clients mean
+	if contentType == "" && strict {
+		return nil, errFormOnly
+	}
 	if contentType != "" {
 		var params map[string]string
 		var err error
@@ -94,10 +101,14 @@ func parseBody(contentType string, body []byte) (map[string]string, *oauthError)
 	case "application/x-www-form-urlencoded":
 		return parseForm(body)
 	case "application/json":
-		return parseJSON(body)
+		if !strict {
+			return parseJSON(body)
+		}
 	}
-	return nil, badRequest("The request body must be application/x-www-form-urlencoded.")
+	return nil, errFormOnly
 }
+
+var errFormOnly = badRequest("The request body must be application/x-www-form-urlencoded.")
 
 func parseForm(body []byte) (map[string]string, *oauthError) {
 	vals, err := url.ParseQuery(string(body))

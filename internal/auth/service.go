@@ -120,6 +120,16 @@ func (s *Service) RotateSecret(ctx context.Context, id int64) (directory.APIAcco
 	return a, secret, err
 }
 
+// UnlockAPIAccount lifts the account's lock-outs through the directory,
+// and on this instance at once (other instances within a poll).
+func (s *Service) UnlockAPIAccount(ctx context.Context, id int64) (directory.APIAccount, error) {
+	a, err := s.dir.UnlockAPIAccount(ctx, id)
+	if err == nil {
+		s.locks.clear(id)
+	}
+	return a, err
+}
+
 // SetAPIAccountEnabled enables or disables the account through the
 // directory; disabling revokes its tokens on this instance at once.
 func (s *Service) SetAPIAccountEnabled(ctx context.Context, id int64, enabled bool) (directory.APIAccount, error) {

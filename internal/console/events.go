@@ -30,7 +30,11 @@ func eventRows(events []directory.Event) []eventRow {
 // targetPaths are the console areas an event's target links to, by its
 // TargetType. Add an area's when adding its pages.
 var targetPaths = map[string]string{
-	"user": Prefix + "/users",
+	"user":             Prefix + "/users",
+	"group":            Prefix + "/groups",
+	"team":             Prefix + "/teams",
+	"api_account":      Prefix + "/accounts",
+	"api_registration": Prefix + "/registrations",
 }
 
 func indent(raw json.RawMessage) string {

@@ -14,6 +14,11 @@ func (c *console) routes() {
 	c.public("GET "+Prefix+"/totp/qr.png", c.totpQR)
 	c.page("GET "+Prefix+"/{$}", c.overview)
 	c.usersRoutes()
+	c.groupsRoutes()
+	c.teamsRoutes()
+	c.accountsRoutes()
+	c.registrationsRoutes()
+	c.auditRoutes()
 	c.mux.Handle(Prefix+"/", c.serve(notFound, true))
 }
 

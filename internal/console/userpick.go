@@ -13,8 +13,8 @@ const userMatches = 10
 // userPick is the search for a user to add to a group or team: the
 // username typed (?user=) and the users whose usernames start with it.
 type userPick struct {
-	Term    string
-	Matches []directory.User
+	Term     string
+	Matches  []directory.User
 	Searched bool
 }
 

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -36,10 +37,10 @@ func (e *BodyError) Error() string { return e.Msg }
 
 func malformed(msg string) error { return &BodyError{Status: http.StatusBadRequest, Msg: msg} }
 
-// IsJSONType reports whether a Content-Type header value names JSON. An
+// isJSONType reports whether a Content-Type header value names JSON. An
 // absent header counts as JSON because some PRA clients (the Terraform
 // provider among them) send bodies without one.
-func IsJSONType(contentType string) bool {
+func isJSONType(contentType string) bool {
 	if contentType == "" {
 		return true
 	}
@@ -50,6 +51,31 @@ func IsJSONType(contentType string) bool {
 	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
 }
 
+// checkType refuses a body whose Content-Type is not one of types or, when
+// types is empty, does not name JSON (isJSONType). Strict mode refuses what
+// the appliance does: a body without a Content-Type, and one of any type
+// but those named (application/json when types is empty), where PRA
+// documents "a Content-Type header with a value of application/json".
+func checkType(r *http.Request, types []string) error {
+	ct := r.Header.Get("Content-Type")
+	strict := IsStrict(r)
+	if len(types) == 0 {
+		if !strict && isJSONType(ct) {
+			return nil
+		}
+		types = jsonType
+	}
+	if ct == "" && !strict {
+		return nil
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && slices.Contains(types, mt) {
+		return nil
+	}
+	return &BodyError{Status: http.StatusUnsupportedMediaType, Msg: "The request body must be sent as " + strings.Join(types, " or ") + "."}
+}
+
+var jsonType = []string{"application/json"}
+
 // ReadObject reads a request body that must be a single JSON object, at most
 // limit bytes, and returns its members undecoded. It refuses invalid UTF-8
 // (which encoding/json would silently replace), duplicate member names
@@ -58,7 +84,14 @@ func IsJSONType(contentType string) bool {
 // as an empty object, and its Content-Type is then not checked: a POST that
 // carries nothing has no type to get wrong.
 func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string]json.RawMessage, error) {
-	body, err := readJSON(w, r, limit)
+	return ReadObjectAs(w, r, limit)
+}
+
+// ReadObjectAs is ReadObject for bodies of the given media types (such as
+// SCIM's application/scim+json and application/json): a Content-Type,
+// when sent, must be one of them. With no types it is ReadObject.
+func ReadObjectAs(w http.ResponseWriter, r *http.Request, limit int64, types ...string) (map[string]json.RawMessage, error) {
+	body, err := readJSON(w, r, limit, types)
 	if err != nil || body == nil {
 		return map[string]json.RawMessage{}, err
 	}
@@ -69,7 +102,7 @@ func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string
 // same checks as ReadObject, and returns it undecoded; nil when the body is
 // empty, which the caller may refuse or take as no items.
 func ReadArray(w http.ResponseWriter, r *http.Request, limit int64) (json.RawMessage, error) {
-	body, err := readJSON(w, r, limit)
+	body, err := readJSON(w, r, limit, nil)
 	if err != nil || body == nil {
 		return nil, err
 	}
@@ -83,9 +116,9 @@ func ReadArray(w http.ResponseWriter, r *http.Request, limit int64) (json.RawMes
 	return body, nil
 }
 
-// readJSON reads a bounded body of a JSON type in valid UTF-8; nil when
-// it is empty.
-func readJSON(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// readJSON reads a bounded body of a JSON type (see checkType) in valid
+// UTF-8; nil when it is empty.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, types []string) ([]byte, error) {
 	tooLarge := &BodyError{Status: http.StatusRequestEntityTooLarge, Msg: "The request body is too large."}
 	if r.ContentLength > limit {
 		return nil, tooLarge
@@ -107,8 +140,8 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil
 	}
-	if !IsJSONType(r.Header.Get("Content-Type")) {
-		return nil, &BodyError{Status: http.StatusUnsupportedMediaType, Msg: "The request body must be sent as application/json."}
+	if err := checkType(r, types); err != nil {
+		return nil, err
 	}
 	if !utf8.Valid(body) {
 		return nil, malformed("The request body is not valid UTF-8.")

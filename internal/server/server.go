@@ -39,6 +39,9 @@ type Config struct {
 	// Directories looks up Active Directory and LDAP users; nil uses LDAP
 	// with the system's trusted certificates.
 	Directories directory.AccountFinder
+	// Strict makes every face refuse what the real appliance refuses and
+	// Gatehouse otherwise forgives (httpx.Strict).
+	Strict bool
 	// Version is the build's, for gatehouse_build_info; empty: (devel).
 	Version string
 	// MetricsApart keeps /metrics off Handler (it answers 404 there): the
@@ -112,7 +115,11 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 		// handlers that record none themselves (see withMetrics).
 		httpx.SetRoute(r.Context(), r.Pattern)
 	})
-	s.handler = withMiddleware(root, cfg.Logger, cfg.TrustedProxies, m)
+	var faces http.Handler = root
+	if cfg.Strict {
+		faces = httpx.Strict(root)
+	}
+	s.handler = withMiddleware(faces, cfg.Logger, cfg.TrustedProxies, m)
 	return s, nil
 }
 

@@ -55,6 +55,11 @@ func WithRateLimit(perSecond int) Option {
 	return func(c *server.Config) { c.Auth.RatePerSecond = perSecond; c.Auth.RatePerHour = 15000 }
 }
 
+// WithStrict serves in appliance-strict mode (serve --strict).
+func WithStrict() Option {
+	return func(c *server.Config) { c.Strict = true }
+}
+
 // WithClock makes token issue and expiry follow now.
 func WithClock(now func() time.Time) Option {
 	return func(c *server.Config) { c.Auth.Now = now }

@@ -79,7 +79,7 @@ func (a *api) guard(method string, o op) http.Handler {
 // checkRequest refuses an Accept the answer cannot satisfy and query
 // parameters the operation does not know.
 func (c *call) checkRequest(o op, accept []string) error {
-	if !httpx.Accepts(c.r.Header, accept...) {
+	if !httpx.Acceptable(c.r, accept...) {
 		return statusError(http.StatusNotAcceptable, "This resource can only be returned as "+strings.Join(accept, " or ")+".")
 	}
 	if c.r.URL.RawQuery == "" {

@@ -89,7 +89,7 @@ func forbiddenMessage(p auth.Principal, write bool) string {
 // string the operation does not take: unknown parameters, and any
 // parameter given more than once (which value would count is a guess).
 func (c *call) checkRequest(o op, accept []string) error {
-	if !httpx.Accepts(c.r.Header, accept...) {
+	if !httpx.Acceptable(c.r, accept...) {
 		return statusError(http.StatusNotAcceptable, "This resource can only be returned as "+strings.Join(accept, " or ")+".")
 	}
 	c.query, c.queryProblems = url.Values{}, map[string][]string{}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -79,14 +78,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // decoded with its numbers as json.Number so that an integer is told from
 // a decimal.
 func (c *call) readObject(limit int64) (map[string]any, error) {
-	if ct := c.r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != scimJSON && mt != plainJSON {
-			return nil, &scimError{status: http.StatusUnsupportedMediaType,
-				detail: "The request body must be sent as application/scim+json or application/json."}
-		}
-	}
-	obj, err := httpx.ReadObject(c.w, c.r, limit)
+	obj, err := httpx.ReadObjectAs(c.w, c.r, limit, scimJSON, plainJSON)
 	if err != nil {
 		return nil, err
 	}

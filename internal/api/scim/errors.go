@@ -126,8 +126,6 @@ func (a *api) asSCIM(r *http.Request, err error) *scimError {
 		return &scimError{status: status, scimType: pe.ScimType, detail: pe.Detail}
 	case errors.As(err, &be) && be.Status == http.StatusBadRequest:
 		return &scimError{status: http.StatusBadRequest, scimType: typeInvalidSyntax, detail: be.Msg}
-	case errors.As(err, &be) && be.Status == http.StatusUnsupportedMediaType:
-		return &scimError{status: be.Status, detail: "The request body must be sent as application/scim+json or application/json."}
 	case errors.As(err, &be):
 		return &scimError{status: be.Status, detail: be.Msg}
 	case errors.Is(err, auth.ErrUnauthenticated):
