@@ -105,7 +105,7 @@ func asExit(err error, target **exec.ExitError) bool {
 // account, however privileged, can change or delete them.
 func TestUserCommandCreatesAdministrators(t *testing.T) {
 	db := dsnFor(t)
-	cmd := exec.Command(binary, "user", "create", "--db", db, "--username", "root", "--admin", "--password-stdin")
+	cmd := exec.Command(binary, "user", "create", "--db", db, "--username", "root", "--admin", "--two-factor-required", "--password-stdin")
 	cmd.Stdin = strings.NewReader("a long enough password\n")
 	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "administrator: true") {
 		t.Fatalf("user create: %v\n%s", err, out)
@@ -118,7 +118,7 @@ func TestUserCommandCreatesAdministrators(t *testing.T) {
 	id, secret := p.credentials(t)
 	tok := token(t, p.url, id, secret)
 	code, body := call(t, "GET", p.url+"/api/config/v1/user?username=root", tok, "")
-	if code != http.StatusOK || !strings.Contains(string(body), `"perm_admin":true`) {
+	if code != http.StatusOK || !strings.Contains(string(body), `"perm_admin":true`) || !strings.Contains(string(body), `"two_factor_required":true`) {
 		t.Fatalf("GET the administrator: %d %s", code, body)
 	}
 	uid := regexp.MustCompile(`"id":(\d+)`).FindStringSubmatch(string(body))[1]

@@ -23,18 +23,20 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	switch sub {
 	case "create":
 		var username, display, email string
-		var admin, passwordStdin bool
+		var admin, passwordStdin, twoFactor bool
 		fs.StringVar(&username, "username", "", "username (required)")
 		fs.StringVar(&display, "display-name", "", "public display name (default: the username)")
 		fs.StringVar(&email, "email", "", "email address")
 		fs.BoolVar(&admin, "admin", false, "make the user an administrator (perm_admin), which no API can change or delete")
+		fs.BoolVar(&twoFactor, "two-factor-required", false, "require a TOTP code at web console sign-in (an authenticator app is enrolled at the first one)")
 		fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from the first line of standard input (default: a random one nobody knows)")
 		do = func(svc *directory.Service) error {
 			if username == "" {
 				return usagef("--username is required")
 			}
 			in := directory.NewUser{Admin: admin, UserChange: directory.UserChange{
-				Username: directory.To(username), DisplayName: directory.To(display), Email: directory.To(email)}}
+				Username: directory.To(username), DisplayName: directory.To(display), Email: directory.To(email),
+				TwoFactorRequired: directory.To(twoFactor)}}
 			if display == "" {
 				in.DisplayName = directory.To(username)
 			}

@@ -113,8 +113,11 @@ func (l *lockouts) fail(account int64, addr netip.Addr, now time.Time) {
 	next[k] = until
 	l.locked.Store(&next)
 	l.obs.LockedOut()
-	l.log.LogAttrs(context.Background(), slog.LevelWarn, "auth: API account locked out for a source",
-		slog.Int64("account_id", account), slog.String("source", k.source.String()), slog.Time("until", until))
+	msg, who := "auth: API account locked out for a source", slog.Int64("account_id", account)
+	if account < 0 { // a user's console sign-ins (userlock.go)
+		msg, who = "auth: user's console sign-ins locked out for a source", slog.Int64("user_id", -account)
+	}
+	l.log.LogAttrs(context.Background(), slog.LevelWarn, msg, who, slog.String("source", k.source.String()), slog.Time("until", until))
 }
 
 // succeed ends the count of failures for the account from addr.

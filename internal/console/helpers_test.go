@@ -152,3 +152,21 @@ func wantBody(t *testing.T, what string, p *page, parts ...string) {
 }
 
 var cssLink = regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`)
+
+// syncBuffer is a log destination the server's goroutines may share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

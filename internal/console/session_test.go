@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -165,7 +166,8 @@ func TestSessionEndsWithTheAdministrator(t *testing.T) {
 // endpoint's, for LockoutDuration.
 func TestSignInLockout(t *testing.T) {
 	clk := newClock()
-	srv := testserver.New(t, testserver.WithClock(clk.Now))
+	var logs syncBuffer
+	srv := testserver.New(t, testserver.WithClock(clk.Now), testserver.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	newAdmin(t, srv, "root", false)
 	b := newBrowser(t, srv)
 	for i := range 5 {
@@ -179,6 +181,15 @@ func TestSignInLockout(t *testing.T) {
 	wantBody(t, "locked out", p, "sign-in is locked for a while")
 	clk.advance(16 * time.Minute)
 	b.signIn("root", adminPassword)
+	out := logs.String()
+	if !strings.Contains(out, "user's console sign-ins locked out for a source") || !strings.Contains(out, "console: sign-in refused") {
+		t.Fatalf("the lock-out is not logged:\n%s", out)
+	}
+	for _, secret := range []string{adminPassword, "wrong 0"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("the log holds the password %q:\n%s", secret, out)
+		}
+	}
 }
 
 // TestNextIsLocal: sign-in goes back to the console page asked for, and
