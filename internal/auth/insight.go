@@ -214,7 +214,7 @@ func (s *Service) refuseKey(ctx context.Context, reason string, registration int
 }
 
 func (s *Service) refuseUser(ctx context.Context, reason string, user int64, remote netip.Addr) {
-	s.cfg.Observer.TokenRefused(refusedLabel[reason])
+	s.cfg.Observer.TokenRefused(refusal(reason))
 	s.log.LogAttrs(ctx, slog.LevelInfo, "auth: application user token request refused", slog.String("reason", reason),
 		slog.Int64("user_id", user), slog.String("remote", remote.String()))
 }

@@ -156,7 +156,7 @@ func (s *Service) check(a *directory.APIAccount, allow []netip.Prefix, hash []by
 // refuse logs a refused token request at info level: an operator needs to
 // see brute force and misconfigured clients. Never the secret or its hash.
 func (s *Service) refuse(ctx context.Context, reason, clientID string, account int64, remote netip.Addr) {
-	s.cfg.Observer.TokenRefused(refusedLabel[reason])
+	s.cfg.Observer.TokenRefused(refusal(reason))
 	attrs := []slog.Attr{slog.String("reason", reason), slog.String("client_id", clientID), slog.String("remote", remote.String())}
 	if account != 0 {
 		attrs = append(attrs, slog.Int64("account_id", account))

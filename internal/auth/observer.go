@@ -29,6 +29,8 @@ const (
 	RefusedQuarantined   = "quarantined"
 	RefusedDeniedAddress = "denied_address"
 	RefusedRateLimited   = "rate_limited"
+	// RefusedOther is a reason refusedLabel does not know yet.
+	RefusedOther = "other"
 )
 
 // The limits a 429 is counted against.
@@ -46,6 +48,14 @@ var refusedLabel = map[string]string{
 	reasonUserDisabled:    RefusedDisabled,
 	reasonUserQuarantined: RefusedQuarantined,
 	reasonIPDenied:        RefusedDeniedAddress,
+}
+
+// refusal is Observer's reason for the reason the log gives.
+func refusal(logged string) string {
+	if r, ok := refusedLabel[logged]; ok {
+		return r
+	}
+	return RefusedOther
 }
 
 // noObserver is Config's default.

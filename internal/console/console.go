@@ -65,7 +65,7 @@ func Handler(d Deps) http.Handler {
 	c := &console{dir: d.Dir, auth: d.Auth, store: d.Store, log: d.Log, publicURL: d.PublicURL, now: d.Now, rates: d.Rates,
 		pages: mustParsePages(), mux: http.NewServeMux()}
 	c.routes()
-	return withHeaders(c.mux)
+	return withHeaders(httpx.Routed(c.mux))
 }
 
 // handler is the signature of every page: it writes the response or

@@ -19,6 +19,19 @@ func SetRoute(ctx context.Context, pattern string) {
 	}
 }
 
+// Routed serves mux and then records the pattern it matched (which
+// ServeMux sets on the request it is given) as the request's route, for a
+// handler whose routes are those of a ServeMux of its own. A request mux
+// matched no pattern for keeps no route.
+func Routed(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if r.Pattern != "" {
+			SetRoute(r.Context(), r.Pattern)
+		}
+	})
+}
+
 // Observe calls done once next has answered r, with the status it
 // answered (200 when it wrote nothing), the route pattern recorded by
 // SetRoute ("" when none was) and how long next took. It wraps the

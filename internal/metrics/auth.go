@@ -4,7 +4,7 @@ package metrics
 
 // refusalReasons lists the reasons auth reports (auth.Refused*), for the
 // metric's help text.
-const refusalReasons = "unknown_client, wrong_secret, locked_out, disabled, quarantined, denied_address, rate_limited"
+const refusalReasons = "unknown_client, wrong_secret, locked_out, disabled, quarantined, denied_address, rate_limited, other"
 
 // TokenIssued counts an access token issued.
 func (m *Metrics) TokenIssued() { m.tokensIssued.Inc() }

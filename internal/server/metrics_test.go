@@ -125,6 +125,8 @@ func TestMetricsCountRequestsByFaceRouteMethodAndCode(t *testing.T) {
 	s.Do(t, http.MethodGet, "/api/config/v1/no-such-thing", tok, "")
 	s.Do(t, http.MethodGet, "/no/such/path/424242", "", "")
 	s.Do(t, "BREW", "/healthz", "", "")
+	s.Do(t, http.MethodGet, "/console/signin", "", "")
+	s.Do(t, http.MethodGet, "/api/admin/v1/events", tok, "")
 	s.Do(t, http.MethodGet, "/healthz", "", "")
 	after := scrapeMetrics(t, s)
 
@@ -142,6 +144,9 @@ func TestMetricsCountRequestsByFaceRouteMethodAndCode(t *testing.T) {
 	// series; ServeMux matched no pattern for it.
 	moved(t, before, after, 1, reqs, "face", "other", "route", "unmatched", "method", "other", "code", "405")
 	moved(t, before, after, 1, reqs, "face", "other", "route", "/healthz", "method", "GET", "code", "200")
+	// The console and the administrator API, each by its own patterns.
+	moved(t, before, after, 1, reqs, "face", "console", "route", "/console/signin", "method", "GET", "code", "200")
+	moved(t, before, after, 1, reqs, "face", "admin", "route", "/api/admin/v1/events", "method", "GET", "code", "200")
 	// The token endpoint and the scrape itself are counted too.
 	moved(t, before, after, 1, reqs, "face", "other", "route", "/metrics", "method", "GET", "code", "200")
 	if v, _ := after.value(reqs, "face", "oauth", "route", "/oauth2/token", "method", "POST", "code", "200"); v < 1 {

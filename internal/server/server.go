@@ -103,6 +103,9 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	mux.Handle(console.Prefix+"/", http.MaxBytesHandler(console.Handler(console.Deps{Dir: dir, Auth: authn, Store: store,
 		Log: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Auth.Now}), cfg.MaxBody))
 	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, MaxBody: cfg.MaxBody})
+	// The pattern the mux matched is the route of the handlers that record
+	// none themselves (see withMetrics).
+	routed := httpx.Routed(mux)
 	// BeyondInsight matches paths in any case, which ServeMux patterns
 	// cannot, so its prefix is tested before the mux.
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -110,10 +113,7 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 			bi.ServeHTTP(w, r)
 			return
 		}
-		mux.ServeHTTP(w, r)
-		// ServeMux set the pattern it matched on r: the route of the
-		// handlers that record none themselves (see withMetrics).
-		httpx.SetRoute(r.Context(), r.Pattern)
+		routed.ServeHTTP(w, r)
 	})
 	var faces http.Handler = root
 	if cfg.Strict {
