@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"regexp"
 	"slices"
+	"strings"
 )
 
 // The operations here let declarative fixtures (internal/fixtures) converge
@@ -121,7 +122,8 @@ type APIRegistrationChange struct {
 // UpdateAPIRegistration applies a change to a registration; a new key
 // stops the old one signing anyone in at once.
 func (s *Service) UpdateAPIRegistration(ctx context.Context, id int64, c APIRegistrationChange) (APIRegistration, error) {
-	p := NewAPIRegistration{Name: "-", IPAllow: c.IPAllow.Value}.Validate()
+	p := Problems{}
+	checkAddresses(p, "ip_addresses", c.IPAllow.Value)
 	if c.Key.Present {
 		p.Merge(ValidateRegistrationKey(c.Key.Value))
 	}
@@ -147,4 +149,37 @@ func (s *Service) UpdateAPIRegistration(ctx context.Context, id int64, c APIRegi
 		return &Event{Action: "api_registration.update", TargetType: "api_registration", TargetID: id, Before: audit(&before), After: audit(&r)}, nil
 	})
 	return r, err
+}
+
+// Team and security provider names are not unique, so two fixtures applies
+// racing (instances starting together with one file) could each create
+// one. These creates check the name in their own transaction, which the
+// stores serialize, and refuse a taken one as a conflict.
+
+// CreateTeamWithUniqueName is CreateTeam refusing a name another team has.
+func (s *Service) CreateTeamWithUniqueName(ctx context.Context, c TeamChange) (Team, error) {
+	return s.createTeam(ctx, c, func(tx Tx) error {
+		page, err := tx.Teams(ctx, Query{Filter: Eq(TeamName, c.Name.Value), Limit: 1, NoTotal: true})
+		if err != nil || len(page.Items) == 0 {
+			return err
+		}
+		return Conflict(FieldName, "A team named "+c.Name.Value+" exists already.")
+	})
+}
+
+// CreateDirectoryProviderWithUniqueName is CreateDirectoryProvider refusing
+// a name another security provider has.
+func (s *Service) CreateDirectoryProviderWithUniqueName(ctx context.Context, name string, d DirectorySettings) (SecurityProvider, error) {
+	return s.createDirectoryProvider(ctx, name, d, func(tx Tx) error {
+		page, err := tx.SecurityProviders(ctx, Query{Limit: MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, p := range page.Items {
+			if strings.EqualFold(p.Name, name) {
+				return Conflict(FieldName, "A security provider named "+name+" exists already.")
+			}
+		}
+		return nil
+	})
 }

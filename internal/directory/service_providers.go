@@ -6,6 +6,12 @@ import "context"
 // Directory domain or LDAP server, with the credentials that look its users
 // up when a caller gives none.
 func (s *Service) CreateDirectoryProvider(ctx context.Context, name string, d DirectorySettings) (SecurityProvider, error) {
+	return s.createDirectoryProvider(ctx, name, d, nil)
+}
+
+// createDirectoryProvider validates and stores a new directory provider;
+// check, when given, may refuse it in the write transaction.
+func (s *Service) createDirectoryProvider(ctx context.Context, name string, d DirectorySettings, check func(Tx) error) (SecurityProvider, error) {
 	if err := d.Prepare(name).Err(); err != nil {
 		return SecurityProvider{}, err
 	}
@@ -15,6 +21,11 @@ func (s *Service) CreateDirectoryProvider(ctx context.Context, name string, d Di
 		where = d.Host
 	}
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return nil, err
+			}
+		}
 		if prev, err := findDirectory(ctx, tx, d.Kind, where); err != nil {
 			return nil, err
 		} else if prev != nil && prev.Directory.BindPassword != "" {

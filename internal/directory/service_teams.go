@@ -12,6 +12,12 @@ func (s *Service) Teams(ctx context.Context, q Query) (Page[Team], error) {
 
 // CreateTeam adds a team; code names are unique.
 func (s *Service) CreateTeam(ctx context.Context, c TeamChange) (Team, error) {
+	return s.createTeam(ctx, c, nil)
+}
+
+// createTeam validates and stores a new team; check, when given, may
+// refuse it in the write transaction.
+func (s *Service) createTeam(ctx context.Context, c TeamChange, check func(Tx) error) (Team, error) {
 	p := c.Validate()
 	if !c.Name.Present || c.Name.Value == "" {
 		p[FieldName] = []string{MsgRequired}
@@ -22,6 +28,11 @@ func (s *Service) CreateTeam(ctx context.Context, c TeamChange) (Team, error) {
 	var t Team
 	c.apply(&t)
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
+		if check != nil {
+			if err := check(tx); err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.CreateTeam(ctx, &t); err != nil {
 			return nil, err
 		}
