@@ -190,14 +190,20 @@ func (tb *tab) checkPage(what string) {
 
 // TestEndToEnd drives the console in headless Chromium as an
 // administrator would: sign in, create a user, add it to a group policy
-// from the user's page, read the audit event, find the user at a phone's
-// width, and move through a page by keyboard. Every page passes the basic
+// from the user's page, rotate an API account's secret and read the audit
+// event, find the user at a phone's width, and move through a page by
+// keyboard. Every page passes the basic
 // accessibility checks.
 func TestEndToEnd(t *testing.T) {
 	srv := testserver.New(t)
 	newAdmin(t, srv, "admin", false)
 	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	g, err := srv.Service().CreateGroup(ctx, directory.NewGroup{GroupChange: directory.GroupChange{Name: directory.To("Support")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientID, accountSecret := srv.NewAccount(t, "ci", directory.FullPermissions())
+	account, err := srv.Service().APIAccountByClientID(ctx, clientID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,6 +236,24 @@ func TestEndToEnd(t *testing.T) {
 	tb.wantText("section[aria-labelledby=history] table", "user.group_policies.change", "user.create", "user:")
 	tb.checkPage("user")
 	tb.screenshot("user")
+
+	// Rotate an API account's secret: shown once, it is the one that
+	// now gets a token; the audit log has the rotation, by this user.
+	tb.open(fmt.Sprintf("/console/accounts/%d", account.ID))
+	tb.checkPage("API account")
+	tb.do(chromedp.Click(chromedp.CSS(`a[href$="/rotate"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/rotate"]`)))
+	tb.checkPage("rotate confirmation")
+	tb.submit(`form[action$="/rotate"] button[type=submit]`)
+	secret := tb.text("#secret-value")
+	tb.checkPage("rotated secret")
+	tb.screenshot("secret-once")
+	if secret == accountSecret || srv.Token(t, account.ClientID, secret) == "" {
+		t.Fatal("the secret shown is not the account's new one")
+	}
+	tb.open(fmt.Sprintf("/console/audit?target_type=api_account&target_id=%d", account.ID))
+	tb.wantText("main table", "api_account.rotate_secret", "user:")
+	tb.checkPage("audit log")
+	tb.screenshot("audit")
 
 	// At a phone's width the page does not scroll sideways.
 	tb.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2)))

@@ -51,8 +51,7 @@ func (c *console) overview(q *request) error {
 		}
 		d.Counts = append(d.Counts, count{Label: t.label, Path: t.path, N: n})
 	}
-	events, err := c.dir.Events(q.ctx(), directory.Query{Sort: []directory.SortKey{{Attr: directory.EventID, Desc: true}},
-		Limit: recentEvents, NoTotal: true})
+	events, err := c.dir.Audit(q.ctx(), directory.AuditFilter{Limit: recentEvents})
 	if err != nil {
 		return err
 	}

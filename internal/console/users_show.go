@@ -81,9 +81,7 @@ func (c *console) userShowData(q *request, u directory.User) (userShowData, erro
 			return d, err
 		}
 	}
-	events, err := c.dir.Events(q.ctx(), directory.Query{
-		Filter: directory.And{directory.Eq(directory.EventTargetType, "user"), directory.Eq(directory.EventTargetID, u.ID)},
-		Sort:   []directory.SortKey{{Attr: directory.EventID, Desc: true}}, Limit: userEvents, NoTotal: true})
+	events, err := c.dir.Audit(q.ctx(), directory.AuditFilter{TargetType: "user", TargetID: u.ID, Limit: userEvents})
 	if err != nil {
 		return d, err
 	}
