@@ -4,21 +4,38 @@ import (
 	"context"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
 
 // Rates is what the overview shows of the server's traffic; the server
-// fills it from internal/metrics. Counts are since the process started.
+// fills it from internal/metrics. Counts are since the process started,
+// at Since.
 type Rates struct {
 	TokensIssued float64
 	Requests     float64
+	Since        time.Time
+}
+
+// PerMinute is a count's average rate since the process started.
+func (r Rates) PerMinute(n float64, now time.Time) float64 {
+	minutes := now.Sub(r.Since).Minutes()
+	if minutes < 1 {
+		return n
+	}
+	return n / minutes
+}
+
+type ratesView struct {
+	Rates
+	Now time.Time
 }
 
 type overviewData struct {
 	Counts  []count
 	Recent  []eventRow
-	Rates   *Rates
+	Rates   *ratesView
 	Version string
 }
 
@@ -56,11 +73,8 @@ func (c *console) overview(q *request) error {
 		return err
 	}
 	d.Recent = eventRows(events.Items)
-	// Token and request rates: filled by the server from internal/metrics
-	// when it passes Deps.Rates.
 	if c.rates != nil {
-		r := c.rates()
-		d.Rates = &r
+		d.Rates = &ratesView{Rates: c.rates(), Now: time.Now()}
 	}
 	return q.render(http.StatusOK, "overview", "Overview", d)
 }

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -40,6 +41,8 @@ type Metrics struct {
 	mu     sync.RWMutex
 	series map[seriesKey]*series
 
+	started time.Time // for Totals
+
 	tokensIssued   prometheus.Counter
 	tokensRefused  *prometheus.CounterVec
 	lockouts       prometheus.Counter
@@ -53,7 +56,7 @@ type Metrics struct {
 // process's, and gatehouse_build_info for version (the main module's
 // version, as `gatehouse version` prints it).
 func New(version string) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), series: map[seriesKey]*series{}}
+	m := &Metrics{reg: prometheus.NewRegistry(), series: map[seriesKey]*series{}, started: time.Now()}
 	f := factory{m.reg}
 	m.requests = f.counterVec("gatehouse_http_requests_total",
 		"HTTP requests answered, by face, matched route pattern, method and status code.", "face", "route", "method", "code")

@@ -101,7 +101,10 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	public.Register(mux, public.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL, MaxBody: cfg.MaxBody})
 	admin.Register(mux, admin.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, PublicURL: cfg.PublicURL})
 	mux.Handle(console.Prefix+"/", http.MaxBytesHandler(console.Handler(console.Deps{Dir: dir, Auth: authn, Store: store,
-		Log: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Auth.Now}), cfg.MaxBody))
+		Log: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Auth.Now, Rates: func() console.Rates {
+			t := m.Totals()
+			return console.Rates{TokensIssued: t.TokensIssued, Requests: t.Requests, Since: t.Since}
+		}}), cfg.MaxBody))
 	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, MaxBody: cfg.MaxBody})
 	// The pattern the mux matched is the route of the handlers that record
 	// none themselves (see withMetrics).
