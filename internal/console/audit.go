@@ -129,7 +129,10 @@ func (c *console) auditFilter(q *request) (directory.AuditFilter, error) {
 
 type auditEventData struct {
 	Event eventRow
-	Diff  []diffRow
+	// Shown are the fields that changed, or every field of a record made
+	// or removed; Unchanged are the rest, folded away. Both are nil when
+	// a record is not a JSON object (the page then shows them whole).
+	Shown, Unchanged []diffRow
 }
 
 // diffRow is one field of an event's records: its value before and after
@@ -148,8 +151,16 @@ func (c *console) auditShow(q *request) error {
 	if err != nil {
 		return err
 	}
-	rows := eventRows([]directory.Event{e})
-	return q.render(http.StatusOK, "audit_show", "Event "+strconv.FormatInt(e.ID, 10), auditEventData{Event: rows[0], Diff: diff(e.Before, e.After)})
+	d := auditEventData{Event: eventRows([]directory.Event{e})[0]}
+	both := present(e.Before) && present(e.After)
+	for _, r := range diff(e.Before, e.After) {
+		if r.Changed || !both {
+			d.Shown = append(d.Shown, r)
+		} else {
+			d.Unchanged = append(d.Unchanged, r)
+		}
+	}
+	return q.render(http.StatusOK, "audit_show", "Event "+strconv.FormatInt(e.ID, 10), d)
 }
 
 // diff sets an event's records side by side, field by field, marking the
@@ -171,19 +182,46 @@ func diff(before, after json.RawMessage) []diffRow {
 		}
 	}
 	slices.Sort(names)
+	// A record made or removed is not a change of its fields: only an
+	// event with both records marks them.
+	both := present(before) && present(after)
 	rows := make([]diffRow, len(names))
 	for i, n := range names {
 		rows[i] = diffRow{Field: n, Before: indent(b[n]), After: indent(a[n])}
-		rows[i].Changed = rows[i].Before != rows[i].After
+		rows[i].Changed = both && rows[i].Before != rows[i].After
 	}
 	return rows
 }
 
-// fields reads a record as its fields; an absent record has none.
+// fields reads a record as its fields, those of an object inside it
+// named by their path (access.remote_rdp), so that a change in a block of
+// settings shows as the one setting that changed. An absent record has
+// none.
 func fields(raw json.RawMessage) (map[string]json.RawMessage, bool) {
-	m := map[string]json.RawMessage{}
-	if len(bytes.TrimSpace(raw)) == 0 || string(raw) == "null" {
-		return m, true
+	out := map[string]json.RawMessage{}
+	if !present(raw) {
+		return out, true
 	}
-	return m, json.Unmarshal(raw, &m) == nil
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	for k, v := range m {
+		inner, ok := fields(v)
+		if !ok || len(inner) == 0 || !bytes.HasPrefix(bytes.TrimSpace(v), []byte("{")) {
+			out[k] = v
+			continue
+		}
+		for ik, iv := range inner {
+			out[k+"."+ik] = iv
+		}
+	}
+	return out, true
+}
+
+// present reports whether an event has the record: a create has no
+// before, a delete no after.
+func present(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) > 0 && string(t) != "null"
 }

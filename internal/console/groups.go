@@ -112,6 +112,7 @@ type groupData struct {
 	Providers     []option // the providers external members can come from
 	Registrations []directory.APIRegistration
 	Permissions   []permissionRow
+	IdleTimeout   string // in words
 	Events        []eventRow
 }
 
@@ -148,7 +149,12 @@ func (c *console) groupShowPage(q *request) error {
 // groupData reads what the group's page shows: a page of its members, the
 // users a member search found, its permissions, registrations and history.
 func (c *console) groupData(q *request, g directory.Group) (groupData, error) {
-	d := groupData{Group: g}
+	d := groupData{Group: g, IdleTimeout: strconv.Itoa(g.Access.SessionIdleTimeout)}
+	for _, o := range idleTimeouts {
+		if o.Value == d.IdleTimeout {
+			d.IdleTimeout = o.Label
+		}
+	}
 	for _, gp := range g.Permissions {
 		d.Permissions = append(d.Permissions, permissionRow{Name: permissionName(gp.PermissionID), Level: levelNames[gp.Level]})
 	}
