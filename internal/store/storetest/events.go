@@ -13,6 +13,7 @@ var eventCases = []testCase{
 	{"Events", testEvents},
 	{"AuditFilters", testAuditFilters},
 	{"AuditFilterProblems", testAuditFilterProblems},
+	{"AuditTimeOutOfIDOrder", testAuditTimeOutOfIDOrder},
 }
 
 func testEvents(t *testing.T, open Opener) {
@@ -157,6 +158,55 @@ func testAuditFilters(t *testing.T, open Opener) {
 	equal(t, "one event", ev, events[3])
 	_, err = svc.AuditEvent(ctx, events[6].ID+1)
 	wantKind(t, err, directory.KindNotFound)
+}
+
+// An event's time and id can disagree by the length of a transaction (its
+// time is the transaction's start, its id taken at insert) or the clock
+// skew of two instances: a time window still finds every event in it, and
+// none outside.
+func testAuditTimeOutOfIDOrder(t *testing.T, open Opener) {
+	s := openStore(t, open)
+	events := []directory.Event{
+		{At: at("2026-01-01T08:00:00Z"), Actor: "cli", Action: "user.create", TargetType: "user", TargetID: 1},
+		{At: at("2026-01-01T10:00:00Z"), Actor: "cli", Action: "user.create", TargetType: "user", TargetID: 2},
+		{At: at("2026-01-01T09:57:00Z"), Actor: "cli", Action: "user.create", TargetType: "user", TargetID: 3}, // committed late
+		{At: at("2026-01-01T12:00:00Z"), Actor: "cli", Action: "user.create", TargetType: "user", TargetID: 4},
+	}
+	write(t, s, func(tx directory.Tx) error {
+		for i := range events {
+			if err := tx.AppendEvent(ctx, &events[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	svc := directory.NewService(s, nil)
+	for _, c := range []struct {
+		since, until string
+		want         []int64 // target ids, newest first
+	}{
+		{"2026-01-01T09:56:00Z", "2026-01-01T09:58:00Z", []int64{3}},
+		{"2026-01-01T09:59:00Z", "", []int64{4, 2}},
+		{"", "2026-01-01T10:01:00Z", []int64{3, 2, 1}},
+		{"2026-01-01T09:00:00Z", "2026-01-01T11:00:00Z", []int64{3, 2}},
+		{"2026-01-01T12:00:01Z", "", []int64{}},
+		{"", "2026-01-01T08:00:00Z", []int64{}},
+	} {
+		f := directory.AuditFilter{Limit: 10}
+		if c.since != "" {
+			f.Since = at(c.since)
+		}
+		if c.until != "" {
+			f.Until = at(c.until)
+		}
+		page, err := svc.Audit(ctx, f)
+		must(t, err)
+		got := []int64{}
+		for _, e := range page.Items {
+			got = append(got, e.TargetID)
+		}
+		equal(t, "window "+c.since+" to "+c.until, got, c.want)
+	}
 }
 
 // A filter that cannot be right is refused naming every bad field, before

@@ -12,7 +12,10 @@
 -- while.
 --
 -- The indexes end with the id, so a filter's matches come out in id order
--- and a page of them is read from one end of the range.
+-- and a page of them is read from one end of the range: one on the actor's
+-- kind alone serves "every API account", whose matches the kind-and-id
+-- index would hold in id order per account only. A time window is walked
+-- by id too (directory's auditIDRange finds its ids over events_at_idx).
 
 ALTER TABLE events ADD COLUMN actor_kind TEXT COLLATE "C" NOT NULL DEFAULT '',
 	ADD COLUMN actor_id BIGINT NOT NULL DEFAULT 0;
@@ -21,5 +24,6 @@ UPDATE events SET
 	actor_id = COALESCE(CAST(substring(actor FROM '^[^:]*:([0-9]+)') AS BIGINT), 0);
 
 CREATE INDEX events_actor_idx ON events (actor_kind, actor_id, id);
+CREATE INDEX events_actor_kind_idx ON events (actor_kind, id);
 CREATE INDEX events_action_idx ON events (action, id);
 CREATE INDEX events_at_idx ON events (at);

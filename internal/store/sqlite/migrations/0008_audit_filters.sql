@@ -12,7 +12,10 @@
 --
 -- Each index ends, implicitly in SQLite, with the rowid (the id), so a
 -- filter's matches come out already in id order and a page of them is
--- read from one end of the range.
+-- read from one end of the range: one on the actor's kind alone serves
+-- "every API account", whose matches the kind-and-id index would hold in
+-- id order per account only. A time window is walked by id too
+-- (directory's auditIDRange finds its ids over events_at_idx).
 
 ALTER TABLE events ADD COLUMN actor_kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN actor_id BIGINT NOT NULL DEFAULT 0;
@@ -21,5 +24,6 @@ UPDATE events SET
 	actor_id = CASE WHEN instr(actor, ':') > 0 THEN CAST(substr(actor, instr(actor, ':') + 1) AS INTEGER) ELSE 0 END;
 
 CREATE INDEX events_actor_idx ON events (actor_kind, actor_id);
+CREATE INDEX events_actor_kind_idx ON events (actor_kind);
 CREATE INDEX events_action_idx ON events (action);
 CREATE INDEX events_at_idx ON events (at);
