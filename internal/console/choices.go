@@ -1,6 +1,7 @@
 package console
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,30 @@ func init() {
 	}
 }
 
+func validOption(opts []option, v string) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// list renders a page read from a query string (a list and its search,
+// a record and its member search), or it again with 422 and the
+// problems beside their fields when the query is refused.
+func (q *request) list(err error, page, title string, data any) error {
+	if err != nil {
+		fe, ok := formError(err)
+		if !ok {
+			return err
+		}
+		q.errs = fe
+		return q.render(http.StatusUnprocessableEntity, page, title, data)
+	}
+	return q.render(http.StatusOK, page, title, data)
+}
+
 // accessOptions are an API account's three levels on one API, in the
 // directory's words.
 var accessOptions = []option{
@@ -37,11 +62,7 @@ var accessOptions = []option{
 // addressList reads a text area of IP addresses and CIDR prefixes, one a
 // line or separated by commas, as the API faces' lists are.
 func addressList(s string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == '\t' }) {
-		out = append(out, f)
-	}
-	return out
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ' ' || r == '\t' })
 }
 
 // formInt reads a whole number a form sent, adding a problem under name

@@ -71,28 +71,6 @@ func (c *console) groupsList(q *request) error {
 	return q.list(err, "groups_list", "Group policies and user groups", d)
 }
 
-// list renders a list page, or it again with the search's problems.
-func (q *request) list(err error, page, title string, data any) error {
-	if err != nil {
-		fe, ok := formError(err)
-		if !ok {
-			return err
-		}
-		q.errs = fe
-		return q.render(http.StatusUnprocessableEntity, page, title, data)
-	}
-	return q.render(http.StatusOK, page, title, data)
-}
-
-func validOption(opts []option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
-}
-
 func (c *console) group(q *request) (directory.Group, error) {
 	id, err := pathID(q, "group")
 	if err != nil {
@@ -282,7 +260,7 @@ func (c *console) groupMemberRemove(q *request) error {
 		return err
 	}
 	id, err := strconv.ParseInt(q.r.PathValue("member"), 10, 64)
-	if err != nil || id < 1 {
+	if err != nil || id < 1 || id > directory.MaxID {
 		return directory.NotFound("member")
 	}
 	if err := c.dir.RemoveMember(q.ctx(), g.ID, id); err != nil {

@@ -99,8 +99,25 @@ func (c *console) groupFormData(q *request, g directory.Group, ticked []int64) (
 	if err != nil {
 		return d, err
 	}
+	listed := map[int64]bool{}
 	for _, r := range regs.Items {
+		listed[r.ID] = true
 		d.Registrations = append(d.Registrations, registrationChoice{ID: r.ID, Name: r.Name, Checked: slices.Contains(ticked, r.ID)})
+	}
+	// A ticked registration past the first page is offered too, so that
+	// saving the form does not take it off the group unseen.
+	for _, id := range ticked {
+		if listed[id] {
+			continue
+		}
+		r, err := c.dir.APIRegistration(q.ctx(), id)
+		switch {
+		case directory.IsKind(err, directory.KindNotFound):
+			continue
+		case err != nil:
+			return d, err
+		}
+		d.Registrations = append(d.Registrations, registrationChoice{ID: r.ID, Name: r.Name, Checked: true})
 	}
 	return d, nil
 }
