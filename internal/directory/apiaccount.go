@@ -131,7 +131,7 @@ func (n NewAPIAccount) Validate() Problems {
 		}
 	}
 	if n.Secret != "" {
-		checkLen(p, "client_secret", n.Secret, 32, 256)
+		checkSecret(p, FieldClientSecret, n.Secret)
 	}
 	for _, a := range []Access{n.Perms.Configuration, n.Perms.UserManagement} {
 		if !a.Valid() {

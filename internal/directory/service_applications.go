@@ -37,6 +37,12 @@ func (s *Service) ApplicationUserByClientID(ctx context.Context, clientID string
 // and every token and session issued with it, stop working at once.
 func (s *Service) RecycleClientSecret(ctx context.Context, id int64) (User, string, error) {
 	secret, hash := NewClientSecret()
+	u, err := s.setClientSecret(ctx, id, hash)
+	return u, secret, err
+}
+
+// setClientSecret stores an application user's new secret hash.
+func (s *Service) setClientSecret(ctx context.Context, id int64, hash []byte) (User, error) {
 	var u User
 	err := s.write(ctx, func(tx Tx) (*Event, error) {
 		var err error
@@ -53,7 +59,7 @@ func (s *Service) RecycleClientSecret(ctx context.Context, id int64) (User, stri
 		}
 		return &Event{Action: "user.recycle_client_secret", TargetType: "user", TargetID: id, After: audit(&u)}, nil
 	})
-	return u, secret, err
+	return u, err
 }
 
 // NewGUID returns a random (version 4) GUID in its 36-character form, the

@@ -183,3 +183,53 @@ func (s *Service) CreateDirectoryProviderWithUniqueName(ctx context.Context, nam
 		return nil
 	})
 }
+
+// Application users' credentials a caller fixes, so that CI knows them.
+const (
+	FieldClientID     = "client_id"
+	FieldClientSecret = "client_secret"
+)
+
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// ValidateApplicationCredentials checks an application user's fixed
+// credentials: a GUID client id, the shape BeyondInsight's clients check
+// for, and a secret long enough not to be guessed.
+func ValidateApplicationCredentials(clientID, secret string) Problems {
+	p := Problems{}
+	if !guidPattern.MatchString(clientID) {
+		p.Add(FieldClientID, "must be a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e")
+	}
+	checkSecret(p, FieldClientSecret, secret)
+	return p
+}
+
+// checkSecret is the rule on a secret a caller chooses rather than the
+// server generates: long enough not to be guessed.
+func checkSecret(p Problems, field, secret string) {
+	checkLen(p, field, secret, 32, 256)
+}
+
+// CreateApplicationUserWithCredentials is CreateApplicationUser with the
+// client id and secret the caller fixes.
+func (s *Service) CreateApplicationUserWithCredentials(ctx context.Context, c UserChange, clientID, secret string) (User, error) {
+	if err := ValidateApplicationCredentials(clientID, secret).Err(); err != nil {
+		return User{}, err
+	}
+	return s.createUser(ctx, NewUser{Source: SourceApplication, UserChange: c}, func(_ Tx, u *User) error {
+		u.ClientID, u.SecretHash, u.SecretGeneration = clientID, HashSecret(secret), 1
+		return nil
+	}, nil)
+}
+
+// SetClientSecret gives an application user the secret the caller fixes;
+// as with RecycleClientSecret, the old one and every token and session
+// issued with it stop working at once.
+func (s *Service) SetClientSecret(ctx context.Context, id int64, secret string) (User, error) {
+	p := Problems{}
+	checkSecret(p, FieldClientSecret, secret)
+	if err := p.Err(); err != nil {
+		return User{}, err
+	}
+	return s.setClientSecret(ctx, id, HashSecret(secret))
+}
