@@ -65,7 +65,7 @@ func roundTrip(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	for _, s := range []string{"users 3,", "api-account rotate-secret", "client_id " + extraID} {
+	for _, s := range []string{"users 4,", "api-account rotate-secret", "client_id " + extraID} {
 		if !strings.Contains(out, s) {
 			t.Errorf("import output lacks %q:\n%s", s, out)
 		}
@@ -250,7 +250,7 @@ func TestImportRefusesBadInput(t *testing.T) {
 		name, dump, want string
 		used             bool // the target is not empty
 	}{
-		{"target in use", string(good), "the target directory is not empty (it has 1 API accounts, 1 audit events)", true},
+		{"target in use", string(good), "the target directory is not empty (it has 1 users, 1 API accounts, 2 audit events)", true},
 		{"malformed line", replace(member, `{"type":"member","id":1,`), "line " + memberLine + ": member record: unexpected EOF", false},
 		{"wrong header", replace(0, `{"type":"pg_dump","version":1}`), `line 1: not a gatehouse export: the first line must be the "gatehouse-export" header, not a "pg_dump" record`, false},
 		{"unknown record type", replace(member, `{"type":"widget","id":1}`), "line " + memberLine + `: unknown record type "widget"`, false},
@@ -261,7 +261,7 @@ func TestImportRefusesBadInput(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dst := dsnFor(t)
 			if c.used {
-				q := start(t, dst) // its first start creates the bootstrap account
+				q := start(t, dst) // its first start creates the bootstrap account and the administrator
 				q.stop(t, syscall.SIGTERM)
 			}
 			before := exportEnd(t, dst)

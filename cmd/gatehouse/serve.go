@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -175,6 +176,20 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 	}
 	if err := serveFixtures(ctx, f.fixtures, srv.Directory(), logger); err != nil {
 		return err
+	}
+
+	admin, password, err := srv.Directory().BootstrapAdmin(ctx, os.Getenv("GATEHOUSE_ADMIN_USERNAME"), os.Getenv("GATEHOUSE_ADMIN_PASSWORD"))
+	if err != nil {
+		return fmt.Errorf("bootstrap administrator: %w", err)
+	}
+	switch {
+	case password != "":
+		fmt.Fprintf(stdout, "Created the administrator %q (user %d).\n"+
+			"Its password is shown only this once; keep it safe:\n  username: %s\n  password: %s\n",
+			admin.Username, admin.ID, admin.Username, password)
+	case admin.ID != 0:
+		fmt.Fprintf(stdout, "Created the administrator %q (user %d) with the password in GATEHOUSE_ADMIN_PASSWORD.\n",
+			admin.Username, admin.ID)
 	}
 
 	hs := &http.Server{

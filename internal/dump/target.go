@@ -39,7 +39,7 @@ func checkEmpty(ctx context.Context, r directory.Reader) error {
 	}
 	if len(found) > 0 {
 		return fmt.Errorf("the target directory is not empty (it has %s): import only into a new database, "+
-			"before any `gatehouse serve` runs on it (its first start creates an API account)", strings.Join(found, ", "))
+			"before any `gatehouse serve` runs on it (its first start creates an API account and an administrator)", strings.Join(found, ", "))
 	}
 	return nil
 }
