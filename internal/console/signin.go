@@ -19,6 +19,9 @@ import (
 // account.
 const signInCookie = "gatehouse_console_signin"
 
+// signInTokenLen is the length of its token: 24 random bytes in base64.
+const signInTokenLen = 32
+
 // msgSignInRefused is every refused sign-in's message: an unknown user, a
 // wrong password, a user who is not an administrator or is disabled, and
 // a locked-out source are told apart neither by message nor by cost.
@@ -34,13 +37,20 @@ func (c *console) signInPage(q *request) error {
 	return c.showSignIn(q, http.StatusOK, nil)
 }
 
-// showSignIn renders the form with a fresh token in its cookie and field.
+// showSignIn renders the form with the token of its cookie in a field,
+// making one if the browser has none (keeping it, so that sign-in pages
+// open in two tabs both work).
 func (c *console) showSignIn(q *request, status int, errs *formErrors) error {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return err
+	token := ""
+	if ck, err := q.r.Cookie(signInCookie); err == nil && len(ck.Value) == signInTokenLen {
+		token = ck.Value
+	} else {
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return err
+		}
+		token = base64.RawURLEncoding.EncodeToString(b)
 	}
-	token := base64.RawURLEncoding.EncodeToString(b)
 	http.SetCookie(q.w, &http.Cookie{Name: signInCookie, Value: token, Path: Prefix + "/signin",
 		HttpOnly: true, Secure: c.secure(q.r), SameSite: http.SameSiteStrictMode})
 	q.sess, q.user, q.errs = session{}, directory.User{}, errs

@@ -59,3 +59,16 @@ func TestSignIn(t *testing.T) {
 	p = b.get("/console/")
 	wantStatus(t, "overview after sign-out", p, http.StatusSeeOther)
 }
+
+// TestSignInTwoTabs: sign-in pages opened one after the other share their
+// token, so the first still signs in.
+func TestSignInTwoTabs(t *testing.T) {
+	srv := testserver.New(t)
+	newAdmin(t, srv, "root", false)
+	b := newBrowser(t, srv)
+	b.get("/console/signin")
+	first := b.csrf
+	b.get("/console/signin")
+	p := b.post("/console/signin", url.Values{"username": {"root"}, "password": {adminPassword}, "csrf": {first}})
+	wantStatus(t, "sign-in from the first tab", p, http.StatusSeeOther)
+}
