@@ -91,6 +91,9 @@ func matrixFaces() []face {
 	}
 	sc := func(n need, path string, ok int) row { return row{need: n, perm: "scim", path: path, ok: ok} }
 	bi := func(n need, perm, path string, ok int) row { return row{need: n, perm: perm, path: path, ok: ok} }
+	audit := func(path string, ok int) row {
+		return row{need: read, perm: "configuration", path: path, ok: ok, by: map[principal]int{pReadOnly: 403}}
+	}
 	const m = "/" + missing
 	// A read_only token opens no session: the session would not keep its
 	// scope.
@@ -205,6 +208,13 @@ func matrixFaces() []face {
 			"post /UserGroups/{id}/Permissions":       bi(write, "users", "/UserGroups"+m+"/Permissions", 400),
 			"delete /UserGroups/{id}/Permissions":     bi(write, "users", "/UserGroups"+m+"/Permissions", 404),
 			"get /Permissions":                        bi(read, "users", "/Permissions", 200),
+		}},
+		// The audit log takes full Configuration access through a
+		// full_access token (auth.Audit): a read_only token reads nothing.
+		{name: "admin", prefix: "/api/admin/v1", challenge: "Bearer", rows: map[string]row{
+			"get /events":       audit("/events", 200),
+			"get /events/{id}":  audit("/events"+m, 404),
+			"get /openapi.yaml": audit("/openapi.yaml", 200),
 		}},
 		{name: "server", unlisted: true, rows: map[string]row{
 			"post /oauth2/token": {need: open, perm: "users", path: "/oauth2/token", by: tokenByHeader},
