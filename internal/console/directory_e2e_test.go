@@ -107,7 +107,12 @@ func TestDirectoryPagesInBrowser(t *testing.T) {
 	// At a phone's width the pages do not scroll sideways: wide tables
 	// scroll in their own box.
 	tb.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2)))
-	for _, path := range []string{"/console/groups", "/console/accounts", "/console/audit"} {
+	g, err := svc.GroupByName(cliCtx(), "On call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/console/groups", fmt.Sprintf("/console/groups/%d", g.ID), "/console/groups/new",
+		fmt.Sprintf("/console/teams/%d", team.ID), "/console/accounts", "/console/audit"} {
 		tb.open(path)
 		tb.checkPage(path + " at 375px")
 		wide, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
