@@ -158,3 +158,48 @@ func TestOpenSinkRefusesUnknownTargets(t *testing.T) {
 		}
 	}
 }
+
+// flakySink refuses its first sends, as a syslog server that is down would.
+type flakySink struct {
+	mu      sync.Mutex
+	refuse  int
+	lines   []string
+	refused int
+}
+
+func (f *flakySink) Send(line []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.refused < f.refuse {
+		f.refused++
+		return errors.New("connection refused")
+	}
+	f.lines = append(f.lines, string(line))
+	return nil
+}
+
+func (f *flakySink) Close() error { return nil }
+
+func (f *flakySink) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.lines, "\n")
+}
+
+// Events the sink refuses are sent again, in order, once it takes them.
+func TestForwardRetriesARefusingSink(t *testing.T) {
+	s := testserver.New(t)
+	sink := &flakySink{refuse: 3}
+	fwd, err := auditlog.Start(context.Background(), s.Service(), sink, quiet, 10*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	createUser(t, s, "dave")
+	createUser(t, s, "erin")
+	waitFor(t, sink.String, `"username":"erin"`)
+	fwd.Stop()
+	got := sink.String()
+	if strings.Count(got, "\n") != 1 || strings.Index(got, `"username":"dave"`) > strings.Index(got, `"username":"erin"`) {
+		t.Errorf("after refusals, sent:\n%s\nwant dave's event then erin's, once each", got)
+	}
+}
