@@ -21,12 +21,17 @@ const unmatched = "unmatched"
 // status, and times it. The route is what the routers recorded
 // (httpx.SetRoute): the innermost router's pattern, or the ServeMux's
 // (see New). BeyondInsight's router sees paths below its prefix, lower
-// case, so its patterns are reported with the prefix put back.
+// case, so its patterns are reported with the prefix put back; the one
+// request it routes without recording a pattern is its 404 for a path it
+// does not know, reported as the other faces report theirs: as the
+// prefix's subtree.
 func withMetrics(m *metrics.Metrics, next http.Handler) http.Handler {
 	return httpx.Observe(next, func(r *http.Request, status int, route string, elapsed time.Duration) {
 		face := faceOf(r.URL.Path)
 		prefix := ""
 		switch {
+		case face == faceInsight && route == "":
+			prefix, route = insight.Prefix, "/"
 		case route == "":
 			route = unmatched
 		case face == faceInsight:

@@ -123,6 +123,7 @@ func TestMetricsCountRequestsByFaceRouteMethodAndCode(t *testing.T) {
 	s.Do(t, http.MethodGet, "/api/config/v1/user/999999", tok, "")
 	s.Do(t, http.MethodGet, "/BeyondTrust/api/public/v3/USERS/"+id, tok, "")
 	s.Do(t, http.MethodGet, "/api/config/v1/no-such-thing", tok, "")
+	s.Do(t, http.MethodGet, "/beyondtrust/API/public/v3/no-such-thing", tok, "")
 	s.Do(t, http.MethodGet, "/no/such/path/424242", "", "")
 	s.Do(t, "BREW", "/healthz", "", "")
 	s.Do(t, http.MethodGet, "/console/signin", "", "")
@@ -139,6 +140,7 @@ func TestMetricsCountRequestsByFaceRouteMethodAndCode(t *testing.T) {
 	moved(t, before, after, 1, reqs, "face", "insight", "route", "/BeyondTrust/api/public/v3/users/{id}", "method", "GET", "code", "200")
 	// A face's 404 for a path it does not know, and a path no face owns.
 	moved(t, before, after, 1, reqs, "face", "pra", "route", "/api/config/v1/", "method", "GET", "code", "404")
+	moved(t, before, after, 1, reqs, "face", "insight", "route", "/BeyondTrust/api/public/v3/", "method", "GET", "code", "404")
 	moved(t, before, after, 1, reqs, "face", "other", "route", "unmatched", "method", "GET", "code", "404")
 	// A method outside HTTP's own is "other", so clients cannot mint
 	// series; ServeMux matched no pattern for it.
@@ -157,7 +159,8 @@ func TestMetricsCountRequestsByFaceRouteMethodAndCode(t *testing.T) {
 	for _, sets := range [][]string{after.labelSets(reqs), after.labelSets(dur)} {
 		for _, ls := range sets {
 			if strings.Contains(ls, "/user/"+id) || strings.Contains(ls, "/users/"+id) || strings.Contains(ls, "999999") ||
-				strings.Contains(ls, "424242") || strings.Contains(ls, "USERS") || strings.Contains(ls, "BREW") {
+				strings.Contains(ls, "424242") || strings.Contains(ls, "USERS") || strings.Contains(ls, "BREW") ||
+				strings.Contains(ls, "no-such-thing") {
 				t.Errorf("a label carries what the client sent: %s", ls)
 			}
 		}
