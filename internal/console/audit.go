@@ -25,7 +25,7 @@ var auditTargets = []option{{"", "Any"}, {"user", "user"}, {"group", "group"}, {
 	{"secret", "secret"}}
 
 type auditListData struct {
-	Events             []eventRow
+	Events             []auditRow
 	Targets            []option
 	NewerURL, OlderURL string
 }
@@ -43,7 +43,9 @@ func (c *console) auditList(q *request) error {
 	if err != nil {
 		return q.list(err, "audit_list", "Audit log", d)
 	}
-	d.Events = eventRows(page.Items)
+	for _, e := range eventRows(page.Items) {
+		d.Events = append(d.Events, auditRow{eventRow: e, ActorFilter: actorFilter(e.Actor)})
+	}
 	if n := len(page.Items); n == f.Limit || n > 0 && f.AfterID != 0 {
 		d.OlderURL = c.auditCursor(q, directory.AuditBefore, page.Items[n-1].ID)
 	}
@@ -51,6 +53,23 @@ func (c *console) auditList(q *request) error {
 		d.NewerURL = c.auditCursor(q, directory.AuditAfter, page.Items[0].ID)
 	}
 	return q.render(http.StatusOK, "audit_list", "Audit log", d)
+}
+
+// auditRow is an event of the log, with the actor filter that lists what
+// its actor did.
+type auditRow struct {
+	eventRow
+	ActorFilter string
+}
+
+// actorFilter is the filter ("user:7", "cli") that selects an event's
+// actor, as the actor text ("user:7 (root)") names it.
+func actorFilter(actor string) string {
+	kind, id := directory.ParseActor(actor)
+	if id == 0 {
+		return string(kind)
+	}
+	return string(kind) + ":" + strconv.FormatInt(id, 10)
 }
 
 // auditCursor is this page's URL with its filters and the cursor param at

@@ -27,7 +27,8 @@ func TestAuditLog(t *testing.T) {
 
 	p := b.get("/console/audit")
 	wantStatus(t, "log", p, http.StatusOK)
-	wantBody(t, "log", p, "team.create", "team.update", "api_account.create", "group.create", "Newest first")
+	wantBody(t, "log", p, "team.create", "team.update", "api_account.create", "group.create", "Newest first",
+		fmt.Sprintf(`href="/console/audit?actor=user%%3a%d"`, root.ID), `href="/console/audit?actor=cli"`)
 	if strings.Index(p.Body, "group.create") > strings.Index(p.Body, "team.create") {
 		t.Fatal("the log is not newest first")
 	}
