@@ -79,7 +79,7 @@ func (c *console) group(q *request) (directory.Group, error) {
 	return c.dir.Group(q.ctx(), id)
 }
 
-// groupEvents is how much of a record's audit history its page shows.
+// recordEvents is how much of a record's audit history its page shows.
 const recordEvents = 10
 
 type groupData struct {
@@ -114,14 +114,7 @@ func (c *console) groupShowPage(q *request) error {
 		return err
 	}
 	d, err := c.groupData(q, g)
-	if err != nil {
-		if fe, ok := formError(err); ok {
-			q.errs = fe
-			return q.render(http.StatusUnprocessableEntity, "groups_show", g.Name, d)
-		}
-		return err
-	}
-	return q.render(http.StatusOK, "groups_show", g.Name, d)
+	return q.list(err, "groups_show", g.Name, d)
 }
 
 // groupData reads what the group's page shows: a page of its members, the
