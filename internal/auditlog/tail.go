@@ -25,7 +25,6 @@ type Tail struct {
 	filter directory.AuditFilter // without cursors or limit
 	last   int64                 // the newest id seen
 	gaps   map[int64]time.Time   // ids skipped over, and when
-	now    func() time.Time
 }
 
 const (
@@ -44,7 +43,7 @@ const (
 // are ignored) with ids above after.
 func NewTail(svc *directory.Service, f directory.AuditFilter, after int64) *Tail {
 	f.AfterID, f.BeforeID, f.Limit = 0, 0, directory.MaxPageSize
-	return &Tail{svc: svc, filter: f, last: after, gaps: map[int64]time.Time{}, now: time.Now}
+	return &Tail{svc: svc, filter: f, last: after, gaps: map[int64]time.Time{}}
 }
 
 // Newest returns the id of the newest event, 0 when there is none: where a
@@ -111,7 +110,7 @@ func (t *Tail) Follow(ctx context.Context, interval time.Duration, emit func(dir
 
 // skipped remembers the ids between the newest seen and id as gaps.
 func (t *Tail) skipped(id int64) {
-	now := t.now()
+	now := time.Now()
 	for g := max(t.last+1, id-maxGaps); g < id; g++ {
 		t.gaps[g] = now
 	}
@@ -125,7 +124,7 @@ func (t *Tail) skipped(id int64) {
 // fillGaps forgets the gaps past their grace and returns, oldest first,
 // the events that have filled the others since.
 func (t *Tail) fillGaps(ctx context.Context) ([]directory.Event, error) {
-	now := t.now()
+	now := time.Now()
 	var open []int64
 	for g, since := range t.gaps {
 		if now.Sub(since) > gapGrace {
