@@ -123,3 +123,15 @@ func TestAdministratorPasswordRefused(t *testing.T) {
 		t.Fatalf("serve with a short administrator password: %v\n%s", err, out)
 	}
 }
+
+// The administrator is user 1 even when serve --fixtures brings users of
+// its own: it is created before them.
+func TestAdministratorBeforeFixtures(t *testing.T) {
+	p := start(t, dsnFor(t), "--fixtures", exampleFixtures)
+	id, secret := p.credentials(t)
+	p.waitFor(t, `Created the administrator "admin" (user 1).`)
+	code, body := call(t, "GET", p.url+"/api/config/v1/user?per_page=5", token(t, p.url, id, secret), "")
+	if code != 200 || !strings.HasPrefix(string(body), `[{"id":1,"security_provider_id":1,"username":"admin",`) {
+		t.Fatalf("GET /user: %d %.200s", code, body)
+	}
+}

@@ -174,10 +174,9 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 			"Its secret is shown only this once; keep it safe:\n  client_id:     %s\n  client_secret: %s\n",
 			acct.Name, acct.ClientID, secret)
 	}
-	if err := serveFixtures(ctx, f.fixtures, srv.Directory(), logger); err != nil {
-		return err
-	}
 
+	// The administrator comes before the fixtures' users, so that it is
+	// user 1 whatever they hold.
 	admin, password, err := srv.Directory().BootstrapAdmin(ctx, os.Getenv("GATEHOUSE_ADMIN_USERNAME"), os.Getenv("GATEHOUSE_ADMIN_PASSWORD"))
 	if err != nil {
 		return fmt.Errorf("bootstrap administrator: %w", err)
@@ -190,6 +189,9 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 	case admin.ID != 0:
 		fmt.Fprintf(stdout, "Created the administrator %q (user %d) with the password in GATEHOUSE_ADMIN_PASSWORD.\n",
 			admin.Username, admin.ID)
+	}
+	if err := serveFixtures(ctx, f.fixtures, srv.Directory(), logger); err != nil {
+		return err
 	}
 
 	hs := &http.Server{
