@@ -31,7 +31,8 @@ import (
 
 // Metrics is one server's collectors.
 type Metrics struct {
-	reg *prometheus.Registry
+	reg     *prometheus.Registry
+	handler http.Handler
 
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -89,14 +90,16 @@ func New(version string) *Metrics {
 			ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
 		}, func() float64 { return 1 }),
 	)
+	// A collector that fails (the process's figures unreadable) costs
+	// its own series, not the whole scrape.
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, EnableOpenMetrics: true,
+		ErrorHandling: promhttp.ContinueOnError})
 	return m
 }
 
 // Handler serves the registry in the Prometheus text format (or
 // OpenMetrics, when the scraper asks for it).
-func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, EnableOpenMetrics: true})
-}
+func (m *Metrics) Handler() http.Handler { return m.handler }
 
 // factory registers as it creates.
 type factory struct{ reg *prometheus.Registry }
