@@ -118,7 +118,7 @@ func userChange(q *request, withPassword bool) directory.UserChange {
 		FirstName:         directory.To(strings.TrimSpace(f(directory.FieldFirstName))),
 		LastName:          directory.To(strings.TrimSpace(f(directory.FieldLastName))),
 		Email:             directory.To(strings.TrimSpace(f(directory.FieldEmail))),
-		TwoFactorRequired: directory.To(f("two_factor_required") == "true"),
+		TwoFactorRequired: directory.To(checked(q, "two_factor_required")),
 	}
 	if l := strings.TrimSpace(f(directory.FieldLocale)); l != "" {
 		c.Locale = directory.To(l)
@@ -190,7 +190,10 @@ func (c *console) userSetEnabled(q *request) error {
 	if err != nil {
 		return err
 	}
-	enable := q.r.PostFormValue("enabled") == "true"
+	enable, err := strconv.ParseBool(q.r.PostFormValue("enabled"))
+	if err != nil {
+		return directory.Problems{"enabled": {"must be true or false"}}.Err()
+	}
 	if _, err := c.dir.UpdateUser(q.ctx(), u.ID, directory.UserChange{Enabled: directory.To(enable)}, 0); err != nil {
 		return err
 	}
@@ -223,7 +226,7 @@ func (c *console) userPassword(q *request) error {
 		return q.refuse(directory.Problems{directory.FieldPassword: {directory.MsgRequired}}.Err(), "users_password", title, u)
 	}
 	ch := directory.UserChange{Password: directory.To(pw),
-		PasswordResetNextLogin: directory.To(q.r.PostFormValue("password_reset_next_login") == "true")}
+		PasswordResetNextLogin: directory.To(checked(q, "password_reset_next_login"))}
 	if _, err := c.dir.UpdateUser(q.ctx(), u.ID, ch, 0); err != nil {
 		return q.refuse(err, "users_password", title, u)
 	}

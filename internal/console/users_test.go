@@ -164,6 +164,11 @@ func TestUserBadInput(t *testing.T) {
 		wantStatus(t, name, b.post(path+"/groups", form), http.StatusUnprocessableEntity)
 	}
 	wantStatus(t, "missing password", b.post(path+"/password", url.Values{"password": {""}}), http.StatusUnprocessableEntity)
+	for _, v := range []string{"", "maybe"} {
+		p := b.post(path+"/enabled", url.Values{"enabled": {v}})
+		wantStatus(t, "enabled="+v, p, http.StatusUnprocessableEntity)
+		wantBody(t, "enabled="+v, p, "enabled must be true or false")
+	}
 }
 
 // TestUsersPaging pages through more users than a page holds.
