@@ -8,11 +8,12 @@ import (
 
 // SetRoute records the route pattern that matched the request, for
 // metrics: a pattern, never the path, so that ids do not become label
-// values. The first pattern recorded stays, and routers record theirs
-// before they dispatch, so a router inside another (BeyondInsight's
-// case-insensitive one) wins over the outer one. Route records the
-// patterns it registers; a handler with a router of its own calls
-// SetRoute. It does nothing outside RequestID, AccessLog or Observe.
+// values. The first pattern recorded stays: Route records its pattern
+// before it dispatches and Routed once its mux has served, so either way
+// a router inside another (BeyondInsight's, the console's) records before
+// the outer one, and the innermost pattern wins. A handler with a router
+// of another kind calls SetRoute itself. It does nothing outside
+// RequestID, AccessLog or Observe.
 func SetRoute(ctx context.Context, pattern string) {
 	if info := infoFrom(ctx); info != nil && info.route == "" {
 		info.route = pattern
