@@ -153,6 +153,7 @@ func (s *Service) commitGroup(ctx context.Context, id int64, group []*issueReq) 
 			if r.reason == "" {
 				a.TokenSerial++
 				r.serial = a.TokenSerial
+				a.LastTokenAt = &r.now
 				admitted = true
 			}
 		}

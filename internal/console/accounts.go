@@ -30,9 +30,9 @@ func accountPath(id int64) string { return Prefix + "/accounts/" + strconv.Forma
 
 // accountRow is an account with what internal/auth knows of its use: the
 // most consecutive wrong secrets from one source, and the end of its
-// latest lock-out (nil: none in force). The directory records no time of
-// last use; TokenSerial counts the tokens issued, and UpdatedAt moves with
-// each one as with each change.
+// latest lock-out (nil: none in force). Its last use is its last token
+// (LastTokenAt): tokens are verified without a write, so no later request
+// is recorded.
 type accountRow struct {
 	directory.APIAccount
 	FailedAttempts int

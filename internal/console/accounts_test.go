@@ -47,6 +47,8 @@ func (b *browser) createAccount(form url.Values) (path, clientID, secret string)
 	return path, clientID, secret
 }
 
+var lastUsed = regexp.MustCompile(`<dt>Last used</dt><dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(its last token\)</dd>`)
+
 // TestAccountsLifecycle creates an API account whose secret works once
 // shown, edits its permissions, rotates the secret (the old one stops
 // working, the new one works), disables and enables it, and shows its
@@ -61,6 +63,9 @@ func TestAccountsLifecycle(t *testing.T) {
 	wantStatus(t, "account page", p, http.StatusOK)
 	wantBody(t, "account page", p, "<h1>ci</h1>", "the CI&#39;s account", "<dd>read_only</dd>", "<dd>deny</dd>", "10.0.0.0/8<br>127.0.0.1",
 		"<dt>Tokens issued</dt><dd>1</dd>", "api_account.create")
+	if !lastUsed.MatchString(p.Body) {
+		t.Fatal("the account's page does not show when its token was issued")
+	}
 	if strings.Contains(p.Body, secret) {
 		t.Fatal("the account's page shows the secret again")
 	}

@@ -58,9 +58,12 @@ type APIAccount struct {
 	// only the newest MaxTokens stay valid.
 	TokenGeneration int64
 	TokenSerial     int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Version         int64
+	// LastTokenAt is when the account was last given a token, nil if
+	// never: its last use, since tokens are verified without a write.
+	LastTokenAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
 }
 
 // MaxTokens is how many tokens an account may hold; issuing one more

@@ -465,6 +465,7 @@ type accountRecord struct {
 	LockedUntil     *time.Time            `json:"locked_until"`
 	TokenGeneration int64                 `json:"token_generation"`
 	TokenSerial     int64                 `json:"token_serial"`
+	LastTokenAt     *time.Time            `json:"last_token_at,omitempty"`
 	CreatedAt       time.Time             `json:"created_at"`
 	UpdatedAt       time.Time             `json:"updated_at"`
 	Version         int64                 `json:"version"`
@@ -479,14 +480,14 @@ func fromAccount(a directory.APIAccount) accountRecord {
 	return accountRecord{Type: TypeAPIAccount, ID: a.ID, Name: a.Name, Comments: a.Comments, Enabled: a.Enabled,
 		IPAllow: a.IPAllow, ClientID: a.ClientID, Permissions: a.Perms, FailedLogins: a.FailedLogins,
 		LockedUntil: a.LockedUntil, TokenGeneration: a.TokenGeneration, TokenSerial: a.TokenSerial,
-		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
+		LastTokenAt: a.LastTokenAt, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Version: a.Version}
 }
 
 func (r *accountRecord) account() directory.APIAccount {
 	a := directory.APIAccount{ID: r.ID, Name: r.Name, Comments: r.Comments, Enabled: r.Enabled, IPAllow: r.IPAllow,
 		ClientID: r.ClientID, SecretHash: r.secretHash, Perms: r.Permissions, FailedLogins: r.FailedLogins,
 		LockedUntil: r.LockedUntil, TokenGeneration: r.TokenGeneration, TokenSerial: r.TokenSerial,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
+		LastTokenAt: r.LastTokenAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version}
 	if len(a.IPAllow) == 0 {
 		a.IPAllow = nil // as the store reads an empty allow list back
 	}

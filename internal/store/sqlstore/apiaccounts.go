@@ -11,7 +11,7 @@ import (
 
 var accountFields = []string{"name", "comments", "enabled", "ip_allow", "client_id", "secret_hash",
 	"perm_configuration", "perm_user_management", "perm_scim", "perm_quarantine",
-	"failed_logins", "locked_until", "token_generation", "token_serial"}
+	"failed_logins", "locked_until", "token_generation", "token_serial", "last_token_at"}
 
 var accountCols = "a.id, " + qualify("a", accountFields) + ", a.created_at, a.updated_at, a.version"
 
@@ -41,7 +41,7 @@ func accountValues(a *directory.APIAccount, extra int) []any {
 	return append(make([]any, 0, len(accountFields)+extra),
 		a.Name, a.Comments, a.Enabled, ips, a.ClientID, hash,
 		string(a.Perms.Configuration), string(a.Perms.UserManagement), a.Perms.SCIM, a.Perms.Quarantine,
-		int64(a.FailedLogins), nullMicros(a.LockedUntil), a.TokenGeneration, a.TokenSerial)
+		int64(a.FailedLogins), nullMicros(a.LockedUntil), a.TokenGeneration, a.TokenSerial, nullMicros(a.LastTokenAt))
 }
 
 func scanAccount(sc scanner) (directory.APIAccount, error) {
@@ -49,17 +49,17 @@ func scanAccount(sc scanner) (directory.APIAccount, error) {
 		a                 directory.APIAccount
 		ips, conf, users  string
 		failed            int64
-		locked            sql.NullInt64
+		locked, lastToken sql.NullInt64
 		created, modified int64
 	)
 	err := sc.Scan(&a.ID, &a.Name, &a.Comments, &a.Enabled, &ips, &a.ClientID, &a.SecretHash,
 		&conf, &users, &a.Perms.SCIM, &a.Perms.Quarantine,
-		&failed, &locked, &a.TokenGeneration, &a.TokenSerial, &created, &modified, &a.Version)
+		&failed, &locked, &a.TokenGeneration, &a.TokenSerial, &lastToken, &created, &modified, &a.Version)
 	if err != nil {
 		return a, err
 	}
 	a.Perms.Configuration, a.Perms.UserManagement = directory.Access(conf), directory.Access(users)
-	a.FailedLogins, a.LockedUntil = int(failed), fromNullMicros(locked)
+	a.FailedLogins, a.LockedUntil, a.LastTokenAt = int(failed), fromNullMicros(locked), fromNullMicros(lastToken)
 	a.CreatedAt, a.UpdatedAt = fromMicros(created), fromMicros(modified)
 	if len(a.SecretHash) == 0 {
 		a.SecretHash = nil

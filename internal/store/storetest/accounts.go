@@ -102,6 +102,7 @@ func testAPIAccountRoundTrip(t *testing.T, open Opener) {
 	wantKind(t, err, directory.KindNotFound)
 
 	a.FailedLogins, a.LockedUntil, a.TokenSerial, a.TokenGeneration = 5, ptr(at("2030-01-01T00:00:00.5Z")), 31, 2
+	a.LastTokenAt = ptr(at("2029-12-31T23:59:59.25Z"))
 	a.IPAllow, a.SecretHash = nil, directory.HashSecret("rotated")
 	write(t, s, func(tx directory.Tx) error {
 		now = tx.Now()

@@ -73,6 +73,7 @@ func importFixture(t *testing.T, s directory.Store) imported {
 	r.account = account("imported account", "client-imported")
 	r.account.ID, r.account.Version, r.account.TokenGeneration, r.account.TokenSerial = 5, 8, 3, 77
 	r.account.IPAllow, r.account.LockedUntil = []string{"10.0.0.0/8"}, ptr(at("2023-01-01T00:00:00Z"))
+	r.account.LastTokenAt = ptr(at("2022-12-31T00:00:00Z"))
 	r.account.CreatedAt, r.account.UpdatedAt = at("2018-01-01T00:00:00Z"), at("2018-05-01T00:00:00Z")
 	r.event = directory.Event{ID: 300, At: at("2017-01-01T00:00:00Z"), Actor: "cli", Action: "user.create",
 		TargetType: "user", TargetID: 41, After: json.RawMessage(`{"Username":"imported"}`)}
