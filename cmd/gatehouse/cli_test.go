@@ -130,4 +130,13 @@ func TestUserCommandCreatesAdministrators(t *testing.T) {
 	if out, err := gatehouse(t, "user", "create", "--db", db); err == nil {
 		t.Errorf("user create without --username succeeded:\n%s", out)
 	}
+	if out, err := gatehouse(t, "user", "reset-second-factor", "--db", db, "--username", "root"); err != nil ||
+		!strings.Contains(out, "the next console sign-in enrols a new one") {
+		t.Errorf("user reset-second-factor: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{{"--username", "nobody"}, {}} {
+		if out, err := gatehouse(t, append([]string{"user", "reset-second-factor", "--db", db}, args...)...); err == nil {
+			t.Errorf("user reset-second-factor %v succeeded:\n%s", args, out)
+		}
+	}
 }

@@ -15,7 +15,7 @@ import (
 // runUser manages users from the command line. It exists mainly for
 // administrators, whom no API may create, change or delete.
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	ctx, sub, args, fs, db, err := subcommand(ctx, "user", args, stderr, "create or list")
+	ctx, sub, args, fs, db, err := subcommand(ctx, "user", args, stderr, "create, list or reset-second-factor")
 	if err != nil {
 		return err
 	}
@@ -56,8 +56,25 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	case "list":
 		do = func(svc *directory.Service) error { return listUsers(ctx, svc, stdout) }
+	case "reset-second-factor":
+		// For a lost authenticator: the next console sign-in enrols anew.
+		username := fs.String("username", "", "the user whose TOTP second factor to remove (required)")
+		do = func(svc *directory.Service) error {
+			if *username == "" {
+				return usagef("--username is required")
+			}
+			u, err := svc.UserByName(ctx, *username)
+			if err == nil {
+				err = svc.ResetSecondFactor(ctx, u.ID)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Removed the second factor of user %d %q; the next console sign-in enrols a new one.\n", u.ID, u.Username)
+			return nil
+		}
 	default:
-		return usagef("unknown subcommand %q: want create or list", sub)
+		return usagef("unknown subcommand %q: want create, list or reset-second-factor", sub)
 	}
 	if err := parse(fs, args); err != nil {
 		return err

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/gatehouse/gatehouse/internal/directory"
 	"github.com/gatehouse/gatehouse/internal/testserver"
 )
 
@@ -145,4 +147,37 @@ func TestTOTPLockout(t *testing.T) {
 	}
 	p := b.post("/console/totp", url.Values{"code": {code(t, secret, clk.Now())}})
 	wantStatus(t, "right code while locked out", p, http.StatusUnprocessableEntity)
+}
+
+// TestTOTPReset: after `gatehouse user reset-second-factor` the next
+// sign-in enrols a new key; no one but the command line may reset an
+// administrator's.
+func TestTOTPReset(t *testing.T) {
+	clk := newClock()
+	srv := testserver.New(t, testserver.WithClock(clk.Now))
+	root := newAdmin(t, srv, "root", true)
+	b := newBrowser(t, srv)
+	b.signIn("root", adminPassword)
+	first := totpKey.FindStringSubmatch(b.get("/console/totp").Body)[1]
+	wantStatus(t, "enrol", b.post("/console/totp", url.Values{"code": {code(t, first, clk.Now())}}), http.StatusSeeOther)
+
+	asUser := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorUser, ID: root.ID, Name: "root"})
+	if err := srv.Service().ResetSecondFactor(asUser, root.ID); !directory.IsKind(err, directory.KindForbidden) {
+		t.Fatalf("reset by a user: %v, want forbidden", err)
+	}
+	asCLI := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
+	if err := srv.Service().ResetSecondFactor(asCLI, root.ID); err != nil {
+		t.Fatal(err)
+	}
+	b2 := newBrowser(t, srv)
+	b2.signIn("root", adminPassword)
+	p := b2.get("/console/totp")
+	wantBody(t, "enrolment after the reset", p, "Set up two-factor sign-in")
+	if second := totpKey.FindStringSubmatch(p.Body)[1]; second == first {
+		t.Fatal("the reset kept the old key")
+	}
+	events, err := srv.Service().Audit(asCLI, directory.AuditFilter{Action: "user.second_factor.reset", Limit: 10})
+	if err != nil || len(events.Items) != 1 || events.Items[0].TargetID != root.ID || strings.Contains(string(events.Items[0].After), first) {
+		t.Fatalf("audit of the reset: %+v, %v", events.Items, err)
+	}
 }

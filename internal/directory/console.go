@@ -1,6 +1,9 @@
 package directory
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // ConsoleSession is an administrator's sign-in to the web console
 // (internal/console), carried by a cookie whose SHA-256 is IDHash.
@@ -28,4 +31,23 @@ type TOTP struct {
 	// LastStep is the time step of the latest code accepted: a code is
 	// accepted once, and an older one never.
 	LastStep int64
+}
+
+// ResetSecondFactor removes the user's TOTP secret, for an authenticator
+// that was lost: the next console sign-in enrols a new one. As any change
+// to an administrator, only the command line may do it for one.
+func (s *Service) ResetSecondFactor(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx Tx) (*Event, error) {
+		u, err := tx.User(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if u.Admin && !mayChangeAdmin(ctx) {
+			return nil, Forbidden(MsgAdminAPI)
+		}
+		if err := tx.DeleteUserTOTP(ctx, id); err != nil {
+			return nil, err
+		}
+		return &Event{Action: "user.second_factor.reset", TargetType: "user", TargetID: id}, nil
+	})
 }

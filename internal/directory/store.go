@@ -211,6 +211,9 @@ type Tx interface {
 
 	CreateAPIAccount(ctx context.Context, a *APIAccount) error
 	UpdateAPIAccount(ctx context.Context, a *APIAccount) error
+	// DeleteUserTOTP removes the user's TOTP secret (see TOTP); it is not
+	// an error if there is none.
+	DeleteUserTOTP(ctx context.Context, userID int64) error
 	// ClearLoginLocks lifts every lock-out of the account.
 	ClearLoginLocks(ctx context.Context, accountID int64) error
 

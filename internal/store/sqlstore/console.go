@@ -28,6 +28,7 @@ var (
 	stPutUserTOTP = newStmt("INSERT INTO user_totp (user_id, secret, confirmed, last_step) VALUES (?, ?, ?, ?)" +
 		" ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, confirmed = excluded.confirmed," +
 		" last_step = excluded.last_step WHERE user_totp.confirmed = FALSE")
+	stDeleteUserTOTP = newStmt("DELETE FROM user_totp WHERE user_id = ?")
 	stAcceptTOTPStep = newStmt("UPDATE user_totp SET last_step = ?, confirmed = TRUE WHERE user_id = ? AND last_step < ?")
 )
 
@@ -108,4 +109,9 @@ func (s *Store) autocommitCount(ctx context.Context, st *stmt, args ...any) (int
 		return err
 	})
 	return n, err
+}
+
+func (t *tx) DeleteUserTOTP(ctx context.Context, userID int64) error {
+	_, err := t.q.Exec(ctx, t.sql(stDeleteUserTOTP), userID)
+	return err
 }

@@ -59,8 +59,8 @@ func testConsoleSessions(t *testing.T, open Opener) {
 }
 
 // testUserTOTP checks that an unconfirmed secret may be replaced and a
-// confirmed one not, that a step is accepted only above the last one, and
-// that the secret goes with its user.
+// confirmed one not (until it is removed), that a step is accepted only
+// above the last one, and that the secret goes with its user.
 func testUserTOTP(t *testing.T, open Opener) {
 	s := openStore(t, open)
 	users := createUsers(t, s, "ann", "bob")
@@ -93,6 +93,13 @@ func testUserTOTP(t *testing.T, open Opener) {
 	got, err = s.UserTOTP(ctx, users[0].ID)
 	must(t, err)
 	equal(t, "secret after a refused replacement", got.Secret, "SECONDSECRET")
+
+	// Removed in a transaction, a confirmed secret may be replaced.
+	write(t, s, func(tx directory.Tx) error { return tx.DeleteUserTOTP(ctx, users[0].ID) })
+	_, err = s.UserTOTP(ctx, users[0].ID)
+	wantKind(t, err, directory.KindNotFound)
+	write(t, s, func(tx directory.Tx) error { return tx.DeleteUserTOTP(ctx, users[1].ID) })
+	must(t, s.PutUserTOTP(ctx, directory.TOTP{UserID: users[0].ID, Secret: "FOURTHSECRET"}))
 
 	write(t, s, func(tx directory.Tx) error { return tx.DeleteUser(ctx, users[0].ID) })
 	_, err = s.UserTOTP(ctx, users[0].ID)
