@@ -13,7 +13,7 @@ import (
 type Event struct {
 	ID         int64
 	At         time.Time
-	Actor      string // "api-account:3 (ci)", "cli", "system"
+	Actor      string // "api_account:3 (ci)", "cli", "system"
 	Action     string // "user.create", "group.member.add", ...
 	TargetType string
 	TargetID   int64
