@@ -89,7 +89,8 @@ func ReadObject(w http.ResponseWriter, r *http.Request, limit int64) (map[string
 
 // ReadObjectAs is ReadObject for bodies of the given media types (such as
 // SCIM's application/scim+json and application/json): a Content-Type,
-// when sent, must be one of them. With no types it is ReadObject.
+// when sent (always, in strict mode), must be one of them. With no types it
+// is ReadObject.
 func ReadObjectAs(w http.ResponseWriter, r *http.Request, limit int64, types ...string) (map[string]json.RawMessage, error) {
 	body, err := readJSON(w, r, limit, types)
 	if err != nil || body == nil {

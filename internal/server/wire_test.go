@@ -39,3 +39,21 @@ func TestHeaderSpellingOnTheWire(t *testing.T) {
 		}
 	}
 }
+
+// BeyondInsight sends the rate-limit headers on its 429, spelt the same.
+func TestHeaderSpellingOnTheWireBeyondInsight(t *testing.T) {
+	s := testserver.New(t, testserver.WithRateLimit(1))
+	tok := insightToken(t, s)
+	for range 10 {
+		raw := s.Raw(t, "GET "+insight+"/Users HTTP/1.1", "Authorization: Bearer "+tok)
+		head, _, _ := strings.Cut(raw, "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 429 ") {
+			continue
+		}
+		if !strings.Contains(head, "\r\nX-RateLimit-Limit: ") || strings.Contains(head, "X-Ratelimit-") {
+			t.Fatalf("429 without X-RateLimit-Limit as BeyondTrust spells it:\n%s", head)
+		}
+		return
+	}
+	t.Fatal("ten requests at once were never refused at 1 per second")
+}
