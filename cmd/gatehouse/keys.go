@@ -18,10 +18,10 @@ import (
 // a command line is visible to every user of the machine.
 const signingKeyEnv = "GATEHOUSE_SIGNING_KEY"
 
-// signingKeyFlag declares --signing-key-file (env GATEHOUSE_SIGNING_KEY_FILE).
+// signingKeyFlag declares --signing-key-file.
 func signingKeyFlag(fs *flag.FlagSet, path *string) {
-	fs.StringVar(path, "signing-key-file", "", "read the token signing keys from this file, not the database (env GATEHOUSE_SIGNING_KEY_FILE;"+
-		" or give the keys in GATEHOUSE_SIGNING_KEY); see docs/deploy.md")
+	fs.StringVar(path, "signing-key-file", "", "read the token signing keys from this file, not the database (or give the keys themselves"+
+		" in GATEHOUSE_SIGNING_KEY); see docs/deploy.md")
 }
 
 // signingKeys is where the token signing keys are: the key file, else the

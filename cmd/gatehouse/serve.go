@@ -50,7 +50,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = groupedUsage(fs, stderr)
-	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address (env GATEHOUSE_ADDR)")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
 	dbFlag(fs, &f.db)
 	fs.StringVar(&f.publicURL, "public-url", "", "absolute base URL clients use, for Link and Location headers (default: from each request)")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with --tls-key)")
@@ -60,18 +60,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&f.tokenRateLimit, "token-rate-limit", auth.DefaultTokenRatePerSecond, "token requests per second per client address, on each instance (burst twice that); 0 disables the limit")
 	fs.IntVar(&f.lockoutAttempts, "lockout-attempts", auth.DefaultLockoutAttempts, "consecutive wrong secrets for an API account from one client address that lock that address out")
 	fs.DurationVar(&f.lockoutDuration, "lockout-duration", auth.DefaultLockoutDuration, "how long an address stays locked out of an API account")
-	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs of load balancers whose X-Forwarded-For names the client (env GATEHOUSE_TRUSTED_PROXIES; default none: the connection's peer is the client)")
+	fs.StringVar(&f.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs of load balancers whose X-Forwarded-For names the client (default none: the connection's peer is the client)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish on SIGTERM/SIGINT")
-	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id (env GATEHOUSE_BOOTSTRAP_CLIENT_ID)")
-	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret (env GATEHOUSE_BOOTSTRAP_CLIENT_SECRET)")
+	fs.StringVar(&f.bootstrapClientID, "bootstrap-client-id", "", "fix the bootstrap API account's client id")
+	fs.StringVar(&f.bootstrapKey, "bootstrap-client-secret", "", "fix the bootstrap API account's secret")
 	fs.StringVar(&f.debugAddr, "debug-addr", "", "serve Go's profiler (/debug/pprof/) on this loopback address, apart from the API")
 	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this address instead of the API's listener; \"off\" serves it nowhere")
 	signingKeyFlag(fs, &f.signingKeyFile)
 	fs.Int64Var(&f.maxBody, "max-body-bytes", httpx.DefaultMaxBody, "largest request body any API accepts (SCIM's bulk maxPayloadSize); larger ones get 413")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 60*time.Second, "how long a client may take to send a whole request, headers and body; a slower one is cut off")
-	fs.BoolVar(&f.strict, "strict", false, "refuse what the real appliance refuses and Gatehouse otherwise forgives, such as a GET without Accept: application/json or a body without a JSON Content-Type (env GATEHOUSE_STRICT; see the README)")
+	fs.BoolVar(&f.strict, "strict", false, "refuse what the real appliance refuses and Gatehouse otherwise forgives, such as a GET without Accept: application/json or a body without a JSON Content-Type (see the README)")
 	fs.StringVar(&f.fixtures, "fixtures", "", "apply this fixtures file (YAML or JSON, as gatehouse apply -f) after the bootstrap account, before serving")
 	fs.StringVar(&f.auditForward, "audit-forward", "", "forward each committed audit event as a JSON line to stdout, syslog, syslog://host:port (UDP) or syslog+tcp://host:port (on one instance only)")
 	if err := parse(fs, args); err != nil {
@@ -237,7 +237,7 @@ func serve(ctx context.Context, f serveFlags, stdout io.Writer, logger *slog.Log
 
 // dbFlag declares --db, shared by every command that opens the database.
 func dbFlag(fs *flag.FlagSet, db *string) {
-	fs.StringVar(db, "db", store.DefaultSQLitePath, "SQLite file path, a postgres:// URL, or \"memory\" for an ephemeral database that vanishes when serve exits (env GATEHOUSE_DB)")
+	fs.StringVar(db, "db", store.DefaultSQLitePath, "SQLite file path, a postgres:// URL, or \"memory\" for an ephemeral database that vanishes when serve exits")
 }
 
 // errMemoryElsewhere refuses --db memory outside serve: the ephemeral

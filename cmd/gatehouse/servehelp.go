@@ -47,8 +47,18 @@ func groupedUsage(fs *flag.FlagSet, w io.Writer) func() {
 			}
 			printFlag(w, f)
 		})
+		fmt.Fprint(w, environmentOnly)
 	}
 }
+
+// environmentOnly are settings too secret for a command line, which any
+// user of the machine may read in the process list.
+const environmentOnly = `
+Environment only:
+  GATEHOUSE_ADMIN_USERNAME   the initial administrator's username, at the first start (default admin)
+  GATEHOUSE_ADMIN_PASSWORD   its password (default: generated and printed once)
+  GATEHOUSE_SIGNING_KEY      the token signing keys themselves, instead of --signing-key-file
+`
 
 func printFlag(w io.Writer, f *flag.Flag) {
 	kind, usage := flag.UnquoteUsage(f)
