@@ -72,7 +72,7 @@ func New(version string) *Metrics {
 	m.tokensRefused = f.counterVec("gatehouse_tokens_refused_total",
 		"Token requests refused, by reason: "+refusalReasons+".", "reason")
 	m.lockouts = f.counter("gatehouse_lockouts_total",
-		"Client addresses locked out of an API account after consecutive wrong secrets.")
+		"Client addresses locked out of an API account after consecutive wrong secrets, or of a console administrator after wrong passwords or codes.")
 	m.rateLimited = f.counterVec("gatehouse_rate_limited_total",
 		"Requests refused with 429, by limit: account (an API account's requests per second or hour) or token_source (token requests per client address).", "limit")
 	m.sessionsOpened = f.counter("gatehouse_sessions_started_total",
