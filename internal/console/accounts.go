@@ -51,15 +51,8 @@ type accountsListData struct {
 
 func (c *console) accountsList(q *request) error {
 	q.form = map[string]string{}
-	var filter directory.Expr
 	p := directory.Problems{}
-	if name := strings.TrimSpace(q.r.URL.Query().Get(directory.FieldName)); name != "" {
-		q.form[directory.FieldName] = name
-		if len([]rune(name)) > directory.MaxName {
-			p.Add(directory.FieldName, directory.MsgMaxLen(directory.MaxName))
-		}
-		filter = directory.Compare{Attr: directory.APIAccountName, Op: directory.OpSw, Value: name}
-	}
+	filter := nameSearch(q, directory.APIAccountName, p)
 	var d accountsListData
 	err := p.Err()
 	if err == nil {

@@ -45,12 +45,8 @@ func (c *console) groupsList(q *request) error {
 	q.form = map[string]string{}
 	p := directory.Problems{}
 	var and directory.And
-	if name := strings.TrimSpace(query.Get(directory.FieldName)); name != "" {
-		q.form[directory.FieldName] = name
-		if len([]rune(name)) > directory.MaxName {
-			p.Add(directory.FieldName, directory.MsgMaxLen(directory.MaxName))
-		}
-		and = append(and, directory.Compare{Attr: directory.GroupName, Op: directory.OpSw, Value: name})
+	if byName := nameSearch(q, directory.GroupName, p); byName != nil {
+		and = append(and, byName)
 	}
 	if src := query.Get("source"); src != "" {
 		q.form["source"] = src

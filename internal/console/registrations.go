@@ -33,15 +33,8 @@ type registrationsListData struct {
 
 func (c *console) registrationsList(q *request) error {
 	q.form = map[string]string{}
-	var filter directory.Expr
 	p := directory.Problems{}
-	if name := strings.TrimSpace(q.r.URL.Query().Get(directory.FieldName)); name != "" {
-		q.form[directory.FieldName] = name
-		if len([]rune(name)) > directory.MaxName {
-			p.Add(directory.FieldName, directory.MsgMaxLen(directory.MaxName))
-		}
-		filter = directory.Compare{Attr: directory.RegistrationName, Op: directory.OpSw, Value: name}
-	}
+	filter := nameSearch(q, directory.RegistrationName, p)
 	var d registrationsListData
 	err := p.Err()
 	if err == nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/directory"
 )
@@ -101,4 +102,19 @@ func pathID(q *request, what string) (int64, error) {
 		return 0, directory.NotFound(what)
 	}
 	return n, nil
+}
+
+// nameSearch reads a list page's name search ("name" starts with it) into
+// the form and a filter on attr; nil when there is none. A name longer
+// than any can be is a problem in p.
+func nameSearch(q *request, attr directory.Attr, p directory.Problems) directory.Expr {
+	name := strings.TrimSpace(q.r.URL.Query().Get(directory.FieldName))
+	if name == "" {
+		return nil
+	}
+	q.form[directory.FieldName] = name
+	if len([]rune(name)) > directory.MaxName {
+		p.Add(directory.FieldName, directory.MsgMaxLen(directory.MaxName))
+	}
+	return directory.Compare{Attr: attr, Op: directory.OpSw, Value: name}
 }

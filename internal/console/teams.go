@@ -35,15 +35,8 @@ type teamsListData struct {
 
 func (c *console) teamsList(q *request) error {
 	q.form = map[string]string{}
-	var filter directory.Expr
 	p := directory.Problems{}
-	if name := strings.TrimSpace(q.r.URL.Query().Get(directory.FieldName)); name != "" {
-		q.form[directory.FieldName] = name
-		if len([]rune(name)) > directory.MaxName {
-			p.Add(directory.FieldName, directory.MsgMaxLen(directory.MaxName))
-		}
-		filter = directory.Compare{Attr: directory.TeamName, Op: directory.OpSw, Value: name}
-	}
+	filter := nameSearch(q, directory.TeamName, p)
 	var d teamsListData
 	err := p.Err()
 	if err == nil {
