@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -206,6 +207,24 @@ func depth(v []byte) int {
 		}
 	}
 	return deepest
+}
+
+// maxNamed bounds how many client-supplied names one message lists.
+const maxNamed = 10
+
+// QuoteNames lists client-supplied names (unknown parameters or fields)
+// for a message, in the order given: each quoted and cut short, at most
+// maxNamed of them and then how many more, so that no request can balloon
+// a response.
+func QuoteNames(names []string) string {
+	q := make([]string, 0, min(len(names), maxNamed)+1)
+	for _, n := range names[:min(len(names), maxNamed)] {
+		q = append(q, QuoteName(n))
+	}
+	if len(names) > maxNamed {
+		q = append(q, "and "+strconv.Itoa(len(names)-maxNamed)+" more")
+	}
+	return strings.Join(q, ", ")
 }
 
 // QuoteName quotes a client-supplied name for a message, cut short so that

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -75,5 +76,22 @@ func TestReadObjectStreamedTooLarge(t *testing.T) {
 	_, err := ReadObject(httptest.NewRecorder(), r, 1024)
 	if be, ok := err.(*BodyError); !ok || be.Status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("err = %v, want 413", err)
+	}
+}
+
+// QuoteNames names at most ten client-supplied names, each quoted and cut
+// short, and counts the rest.
+func TestQuoteNames(t *testing.T) {
+	var names []string
+	for i := range 12 {
+		names = append(names, fmt.Sprintf("n%d", i))
+	}
+	want := `"n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", and 2 more`
+	if got := QuoteNames(names); got != want {
+		t.Errorf("QuoteNames(12 names) = %s, want %s", got, want)
+	}
+	long := strings.Repeat("x", 100)
+	if got, want := QuoteNames([]string{long, `a"b`}), `"`+strings.Repeat("x", 64)+`…", "a\"b"`; got != want {
+		t.Errorf("QuoteNames = %s, want %s", got, want)
 	}
 }

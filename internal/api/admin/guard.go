@@ -73,10 +73,6 @@ func (a *api) guard(o op) http.Handler {
 	}))
 }
 
-// maxNamed bounds how many unknown parameters an error names, so that no
-// request can balloon its answer.
-const maxNamed = 10
-
 // checkRequest refuses an Accept the answer cannot satisfy and a query
 // string the operation does not take: malformed, with unknown parameters,
 // or with one given twice (which value would count is a guess).
@@ -102,15 +98,8 @@ func (c *call) checkRequest(o op, accept []string) error {
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		named := make([]string, 0, maxNamed)
-		for _, n := range unknown[:min(len(unknown), maxNamed)] {
-			named = append(named, httpx.QuoteName(n))
-		}
-		msg := "Unrecognized query string parameters: " + strings.Join(named, ", ")
-		if len(unknown) > maxNamed {
-			msg += " and " + strconv.Itoa(len(unknown)-maxNamed) + " more"
-		}
-		return statusError(http.StatusBadRequest, msg+". This operation takes: "+strings.Join(o.params, ", ")+".")
+		return statusError(http.StatusBadRequest, "Unrecognized query string parameters: "+httpx.QuoteNames(unknown)+
+			". This operation takes: "+strings.Join(o.params, ", ")+".")
 	}
 	if len(problems) > 0 {
 		return badQuery(problems)

@@ -82,7 +82,7 @@ func (c *call) checkedBody(s *httpx.Schema, rules func(*httpx.Values) directory.
 	}
 	v := s.Decode(obj)
 	if len(v.Unknown) > 0 {
-		return nil, statusError(http.StatusUnauthorized, "Unrecognized fields in the request body: "+quoteNames(v.Unknown)+".")
+		return nil, statusError(http.StatusUnauthorized, "Unrecognized fields in the request body: "+httpx.QuoteNames(v.Unknown)+".")
 	}
 	for _, name := range required {
 		if _, sent := obj[name]; !sent {

@@ -98,22 +98,8 @@ func (c *call) checkRequest(o op, accept []string) error {
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		return statusError(http.StatusUnauthorized, "Unrecognized query string parameters: "+quoteNames(unknown)+".")
+		return statusError(http.StatusUnauthorized, "Unrecognized query string parameters: "+httpx.QuoteNames(unknown)+".")
 	}
 	c.query = q
 	return nil
-}
-
-// quoteNames lists client-supplied names for a message: quoted, cut short,
-// and at most maxNamed of them, so that no request can balloon a response.
-func quoteNames(names []string) string {
-	const maxNamed = 10
-	q := make([]string, 0, min(len(names), maxNamed)+1)
-	for _, n := range names[:min(len(names), maxNamed)] {
-		q = append(q, httpx.QuoteName(n))
-	}
-	if len(names) > maxNamed {
-		q = append(q, "and "+strconv.Itoa(len(names)-maxNamed)+" more")
-	}
-	return strings.Join(q, ", ")
 }
