@@ -42,17 +42,9 @@ func scanConsoleSession(sc scanner) (directory.ConsoleSession, error) {
 	return s, err
 }
 
-// CreateConsoleSession stores the session; a zero CreatedAt is now, and a
-// zero LastSeen is CreatedAt. Both are kept to the microsecond.
+// CreateConsoleSession stores the session, stamped by stampSession.
 func (s *Store) CreateConsoleSession(ctx context.Context, sess *directory.ConsoleSession) error {
-	if sess.CreatedAt.IsZero() {
-		sess.CreatedAt = time.Now()
-	}
-	if sess.LastSeen.IsZero() {
-		sess.LastSeen = sess.CreatedAt
-	}
-	sess.CreatedAt = sess.CreatedAt.UTC().Truncate(time.Microsecond)
-	sess.LastSeen = sess.LastSeen.UTC().Truncate(time.Microsecond)
+	stampSession(&sess.CreatedAt, &sess.LastSeen)
 	return s.autocommit(ctx, stInsertConsoleSession, sess.IDHash, sess.UserID, sess.Generation, sess.SecondFactor,
 		micros(sess.CreatedAt), micros(sess.LastSeen))
 }

@@ -35,18 +35,23 @@ func scanSession(sc scanner) (directory.Session, error) {
 	return s, err
 }
 
-// CreateSession stores the session; a zero CreatedAt is now, and a zero
-// LastSeen is CreatedAt. Both are kept to the microsecond, as they read
-// back.
+// stampSession fills a new session's zero times, CreatedAt with now and
+// LastSeen with CreatedAt, and keeps both to the microsecond, as they read
+// back. Console sessions are stamped the same way.
+func stampSession(created, seen *time.Time) {
+	if created.IsZero() {
+		*created = time.Now()
+	}
+	if seen.IsZero() {
+		*seen = *created
+	}
+	*created = created.UTC().Truncate(time.Microsecond)
+	*seen = seen.UTC().Truncate(time.Microsecond)
+}
+
+// CreateSession stores the session, stamped by stampSession.
 func (s *Store) CreateSession(ctx context.Context, sess *directory.Session) error {
-	if sess.CreatedAt.IsZero() {
-		sess.CreatedAt = time.Now()
-	}
-	if sess.LastSeen.IsZero() {
-		sess.LastSeen = sess.CreatedAt
-	}
-	sess.CreatedAt = sess.CreatedAt.UTC().Truncate(time.Microsecond)
-	sess.LastSeen = sess.LastSeen.UTC().Truncate(time.Microsecond)
+	stampSession(&sess.CreatedAt, &sess.LastSeen)
 	return s.autocommit(ctx, stInsertSession, sess.IDHash, sess.UserID, sess.AccountID, sess.RegistrationID,
 		sess.Generation, micros(sess.CreatedAt), micros(sess.LastSeen))
 }
