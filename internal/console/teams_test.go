@@ -53,6 +53,14 @@ func TestTeamsLifecycle(t *testing.T) {
 	userPath := fmt.Sprintf("%s/users/%d", path, bob.ID)
 	wantStatus(t, "change role", b.post(userPath+"/role", url.Values{"role": {"manager"}}), http.StatusSeeOther)
 	wantBody(t, "role changed", b.get(path), "Role changed to manager.", `<option value="manager" selected>`, "team.user.update")
+	// The user's page lists the teams it is on, with its role there, and no other.
+	dayShift := b.createTeam(url.Values{"name": {"Day shift"}, "code_name": {"day_shift"}})
+	p = b.get(fmt.Sprintf("/console/users/%d", bob.ID))
+	wantBody(t, "bob's teams", p, fmt.Sprintf(`<a href="%s">Nights</a></td><td>manager</td>`, path))
+	if strings.Contains(p.Body, ">Day shift</a>") {
+		t.Fatal("the user's page lists a team the user is not on")
+	}
+	wantStatus(t, "delete the day shift", b.post(dayShift+"/delete", url.Values{}), http.StatusSeeOther)
 	p = b.post(userPath+"/role", url.Values{"role": {"boss"}})
 	wantStatus(t, "bad role", p, http.StatusUnprocessableEntity)
 	wantBody(t, "bad role", p, "role must be one of member, lead or manager")

@@ -67,8 +67,7 @@ func (c *console) userShowData(q *request, u directory.User) (userShowData, erro
 			d.GroupChoices = append(d.GroupChoices, g)
 		}
 	}
-	// Teams are few: each is asked whether it has the user.
-	teams, err := c.dir.Teams(q.ctx(), directory.Query{Limit: maxTeams, NoTotal: true})
+	teams, err := c.dir.Teams(q.ctx(), directory.Query{Filter: directory.Eq(directory.TeamMember, u.ID), Limit: maxTeams, NoTotal: true})
 	if err != nil {
 		return d, err
 	}
@@ -77,7 +76,7 @@ func (c *console) userShowData(q *request, u directory.User) (userShowData, erro
 		switch {
 		case err == nil:
 			d.Teams = append(d.Teams, userTeam{Team: t, Role: tu.Role})
-		case !directory.IsKind(err, directory.KindNotFound):
+		case !directory.IsKind(err, directory.KindNotFound): // gone since the list: not on the team
 			return d, err
 		}
 	}

@@ -73,8 +73,9 @@ type AttrInfo struct {
 	Type      AttrType
 	CaseExact bool
 	// Membership attributes are not columns but a relation: "the group has
-	// the user as a direct member" (GroupMember) and its converse
-	// (UserGroup). They take eq and ne, and pr (any member at all).
+	// the user as a direct member" (GroupMember), its converse (UserGroup),
+	// and "the team has the user" (TeamMember). They take eq and ne, and pr
+	// (any member at all).
 	Membership bool
 }
 
@@ -114,8 +115,10 @@ const (
 
 // Team, API account and event attributes.
 const (
-	TeamName         Attr = "team.name"
-	TeamCodeName     Attr = "team.code_name"
+	TeamName     Attr = "team.name"
+	TeamCodeName Attr = "team.code_name"
+	// TeamMember eq U: user U is on the team, in any role.
+	TeamMember       Attr = "team.member"
 	APIAccountName   Attr = "api_account.name"
 	RegistrationName Attr = "api_registration.name"
 	EventTargetType  Attr = "event.target_type"
@@ -166,6 +169,7 @@ var Attrs = map[Attr]AttrInfo{
 	GroupUpdatedAt:         {Type: TypeTime},
 	TeamName:               {Type: TypeString},
 	TeamCodeName:           {Type: TypeString},
+	TeamMember:             {Type: TypeInt, Membership: true},
 	APIAccountName:         {Type: TypeString},
 	EventTargetType:        {Type: TypeString, CaseExact: true},
 	EventTargetID:          {Type: TypeInt},

@@ -31,14 +31,15 @@ func (c attrColumns) sortColumn(a directory.Attr) (string, directory.AttrInfo, e
 }
 
 // memberships says how each membership attribute relates a list's row to
-// the members table: its column in attrColumns is the row's id, which
-// members.row holds, and the compared value is an id members.other holds.
-// Both directions have an index that starts with row and goes on with
-// other: (user_id, group_id) and, for user members, the unique
-// (group_id, user_id).
-var memberships = map[directory.Attr]struct{ row, other string }{
-	directory.UserGroup:   {row: "user_id", other: "group_id"},
-	directory.GroupMember: {row: "group_id", other: "user_id"},
+// a table of links: its column in attrColumns is the row's id, which
+// table.row holds, and the compared value is an id table.other holds.
+// Every direction has an index that starts with row and goes on with
+// other: members' (user_id, group_id) and, for user members, the unique
+// (group_id, user_id); team_users' primary key (team_id, user_id).
+var memberships = map[directory.Attr]struct{ table, row, other string }{
+	directory.UserGroup:   {table: "members", row: "user_id", other: "group_id"},
+	directory.GroupMember: {table: "members", row: "group_id", other: "user_id"},
+	directory.TeamMember:  {table: "team_users", row: "team_id", other: "user_id"},
 }
 
 // membership writes a membership attribute's test as a correlated
@@ -58,7 +59,9 @@ func (b *sqlBuf) membership(col string, c directory.Compare) error {
 	default:
 		return fmt.Errorf("sqlstore: membership attribute %q takes only eq, ne and pr, not %s", c.Attr, c.Op)
 	}
-	b.WriteString("EXISTS (SELECT 1 FROM members mm WHERE mm.")
+	b.WriteString("EXISTS (SELECT 1 FROM ")
+	b.WriteString(rel.table)
+	b.WriteString(" mm WHERE mm.")
 	b.WriteString(rel.row)
 	b.WriteString(" = ")
 	b.WriteString(col)

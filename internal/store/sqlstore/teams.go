@@ -15,6 +15,7 @@ var teamCols = "t.id, " + qualify("t", teamFields)
 var teamAttrs = attrColumns{
 	directory.TeamName:     "t.name",
 	directory.TeamCodeName: "t.code_name",
+	directory.TeamMember:   "t.id", // a membership: see memberships
 }
 
 var (

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -138,6 +139,26 @@ func testTeamUsers(t *testing.T, open Opener) {
 	equal(t, "team user", got, want[1])
 	_, err = s.TeamUser(ctx, other.ID, users[1].ID)
 	wantKind(t, err, directory.KindNotFound)
+
+	// A user's teams, found from the user's side; pr is any user at all.
+	write(t, s, func(tx directory.Tx) error {
+		return tx.PutTeamUser(ctx, directory.TeamUser{TeamID: other.ID, UserID: users[1].ID, Role: directory.RoleManager})
+	})
+	for _, c := range []struct {
+		filter directory.Expr
+		want   []int64
+	}{
+		{directory.Eq(directory.TeamMember, users[1].ID), []int64{team.ID, other.ID}},
+		{directory.Eq(directory.TeamMember, users[0].ID), []int64{team.ID}},
+		{directory.Compare{Attr: directory.TeamMember, Op: directory.OpNe, Value: users[0].ID}, []int64{other.ID}},
+		{directory.Present{Attr: directory.TeamMember}, []int64{team.ID, other.ID}},
+		{directory.Eq(directory.TeamMember, users[2].ID+100), []int64{}},
+	} {
+		teams, err := s.Teams(ctx, directory.Query{Filter: c.filter, Limit: 10})
+		must(t, err)
+		equal(t, fmt.Sprintf("teams where %v", c.filter), ids(teams.Items), c.want)
+	}
+	write(t, s, func(tx directory.Tx) error { return tx.RemoveTeamUser(ctx, other.ID, users[1].ID) })
 
 	write(t, s, func(tx directory.Tx) error { return tx.RemoveTeamUser(ctx, team.ID, users[0].ID) })
 	err = s.Write(ctx, func(tx directory.Tx) error { return tx.RemoveTeamUser(ctx, team.ID, users[0].ID) })
