@@ -172,7 +172,7 @@ func (c *console) groupData(q *request, g directory.Group) (groupData, error) {
 		return d, err
 	}
 	d.Events = eventRows(events.Items)
-	d.Pick, err = c.pickUsers(q)
+	d.Pick, err = c.pickUsers(q, groupPath(g.ID)+"#members-h", groupPath(g.ID)+"/members", nil)
 	return d, err
 }
 

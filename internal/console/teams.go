@@ -103,7 +103,7 @@ func (c *console) teamData(q *request, t directory.Team) (teamData, error) {
 		return d, err
 	}
 	d.Events = eventRows(events.Items)
-	d.Pick, err = c.pickUsers(q)
+	d.Pick, err = c.pickUsers(q, teamPath(t.ID)+"#users-h", teamPath(t.ID)+"/users", teamRoles)
 	return d, err
 }
 

@@ -10,19 +10,23 @@ import (
 // userMatches is how many users a search for a member offers.
 const userMatches = 10
 
-// userPick is the search for a user to add to a group or team: the
-// username typed (?user=) and the users whose usernames start with it.
+// userPick is the search for a user to add to a group or team (the
+// "userpick" template): the username typed (?user=), the users whose
+// usernames start with it, where the search goes (Find) and where a match
+// is added (Add), and the roles to choose from, if any.
 type userPick struct {
-	Term     string
-	Matches  []directory.User
-	Searched bool
+	Term      string
+	Matches   []directory.User
+	Searched  bool
+	Find, Add string
+	Roles     []option
 }
 
 // pickUsers searches for the users a member form offers: usernames
 // starting with the term, ignoring case, as the store matches names.
-func (c *console) pickUsers(q *request) (userPick, error) {
+func (c *console) pickUsers(q *request, find, add string, roles []option) (userPick, error) {
 	term := strings.TrimSpace(q.r.URL.Query().Get("user"))
-	pick := userPick{Term: term, Searched: term != ""}
+	pick := userPick{Term: term, Searched: term != "", Find: find, Add: add, Roles: roles}
 	if term == "" {
 		return pick, nil
 	}
