@@ -41,7 +41,7 @@ const adminPassword = "correct horse battery staple"
 
 // newAdmin creates an administrator as `gatehouse user create --admin`
 // does.
-func newAdmin(t *testing.T, srv *testserver.Server, name string, twoFactor bool) directory.User {
+func newAdmin(t testing.TB, srv *testserver.Server, name string, twoFactor bool) directory.User {
 	t.Helper()
 	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
 	u, err := srv.Service().CreateUser(ctx, directory.NewUser{Admin: true, UserChange: directory.UserChange{
@@ -55,13 +55,13 @@ func newAdmin(t *testing.T, srv *testserver.Server, name string, twoFactor bool)
 // browser is one browser's cookies against the console. It does not
 // follow redirects, so that tests see them.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *testserver.Server
 	c    *http.Client
 	csrf string // the token of the last page that had a form
 }
 
-func newBrowser(t *testing.T, srv *testserver.Server) *browser {
+func newBrowser(t testing.TB, srv *testserver.Server) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, srv: srv, c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -135,14 +135,14 @@ func (b *browser) signIn(name, password string) *page {
 }
 
 // wantStatus fails the test unless p has the status.
-func wantStatus(t *testing.T, what string, p *page, status int) {
+func wantStatus(t testing.TB, what string, p *page, status int) {
 	t.Helper()
 	if p.Status != status {
 		t.Fatalf("%s: status %d, want %d; body:\n%s", what, p.Status, status, p.Body)
 	}
 }
 
-func wantBody(t *testing.T, what string, p *page, parts ...string) {
+func wantBody(t testing.TB, what string, p *page, parts ...string) {
 	t.Helper()
 	for _, s := range parts {
 		if !strings.Contains(p.Body, s) {
