@@ -11,31 +11,25 @@ import (
 
 // Rates is what the overview shows of the server's traffic; the server
 // fills it from internal/metrics. Counts are since the process started,
-// at Since.
+// at Since; the rates are per second over Window, about the last minute
+// (zero before the server's first sample).
 type Rates struct {
-	TokensIssued float64
-	Requests     float64
-	Since        time.Time
+	TokensIssued, Requests             float64
+	Since                              time.Time
+	TokensPerSecond, RequestsPerSecond float64
+	Window                             time.Duration
 }
 
-// PerMinute is a count's average rate since the process started.
-func (r Rates) PerMinute(n float64, now time.Time) float64 {
-	minutes := now.Sub(r.Since).Minutes()
-	if minutes < 1 {
-		return n
-	}
-	return n / minutes
-}
+// PerMinute is a rate per second as the overview says it.
+func (Rates) PerMinute(perSecond float64) float64 { return perSecond * 60 }
 
-type ratesView struct {
-	Rates
-	Now time.Time
-}
+// WindowText is the rates' window for a sentence, to the second.
+func (r Rates) WindowText() string { return max(r.Window.Round(time.Second), time.Second).String() }
 
 type overviewData struct {
 	Counts  []count
 	Recent  []eventRow
-	Rates   *ratesView
+	Rates   *Rates
 	Version string
 }
 
@@ -74,7 +68,8 @@ func (c *console) overview(q *request) error {
 	}
 	d.Recent = eventRows(events.Items)
 	if c.rates != nil {
-		d.Rates = &ratesView{Rates: c.rates(), Now: time.Now()}
+		r := c.rates()
+		d.Rates = &r
 	}
 	return q.render(http.StatusOK, "overview", "Overview", d)
 }

@@ -17,6 +17,6 @@ func TestOverview(t *testing.T) {
 		`<a href="/console/users"><span class="n">2</span> Users</a>`,
 		`<span class="n">1</span> API accounts</a>`,
 		"<td>user.create</td>", "user:1 (root)",
-		"<dt>Tokens issued</dt><dd>1 (", "<dt>Requests answered</dt>",
+		"<dt>Tokens issued</dt><dd>1; ", " a minute over the last ", "<dt>Requests answered</dt>",
 		"Gatehouse (devel)")
 }

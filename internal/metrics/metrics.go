@@ -43,6 +43,7 @@ type Metrics struct {
 	series map[seriesKey]*series
 
 	started time.Time // for Totals
+	samples samples   // for Totals' rates
 
 	tokensIssued   prometheus.Counter
 	tokensRefused  *prometheus.CounterVec

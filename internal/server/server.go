@@ -56,6 +56,8 @@ type Server struct {
 	auth    *auth.Service
 	handler http.Handler
 	metrics *metrics.Metrics
+	// stopSampling ends the samples behind the console's traffic rates.
+	stopSampling func()
 }
 
 // New builds the server over store. The caller keeps ownership of store.
@@ -82,7 +84,7 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, dir: dir, auth: authn, metrics: m}
+	s := &Server{store: store, dir: dir, auth: authn, metrics: m, stopSampling: m.Sample()}
 	observeStore(m, store, authNow(cfg.Auth))
 	mux := http.NewServeMux()
 	if cfg.MaxBody <= 0 {
@@ -103,7 +105,8 @@ func New(ctx context.Context, store directory.Store, cfg Config) (*Server, error
 	mux.Handle(console.Prefix+"/", http.MaxBytesHandler(console.Handler(console.Deps{Dir: dir, Auth: authn, Store: store,
 		Log: cfg.Logger, PublicURL: cfg.PublicURL, Now: cfg.Auth.Now, Rates: func() console.Rates {
 			t := m.Totals()
-			return console.Rates{TokensIssued: t.TokensIssued, Requests: t.Requests, Since: t.Since}
+			return console.Rates{TokensIssued: t.TokensIssued, Requests: t.Requests, Since: t.Since,
+				TokensPerSecond: t.TokensPerSecond, RequestsPerSecond: t.RequestsPerSecond, Window: t.Window}
 		}}), cfg.MaxBody))
 	bi := insight.Handler(insight.Deps{Dir: dir, Auth: authn, Log: cfg.Logger, MaxBody: cfg.MaxBody})
 	// The pattern the mux matched is the route of the handlers that record
@@ -136,8 +139,12 @@ func (s *Server) MetricsHandler() http.Handler { return s.metrics.Handler() }
 // Directory is the service every face calls; the CLI and tests use it too.
 func (s *Server) Directory() *directory.Service { return s.dir }
 
-// Close stops background work (the auth poller). It does not close the store.
-func (s *Server) Close() { s.auth.Close() }
+// Close stops background work (the auth poller, the metrics sampler). It
+// does not close the store.
+func (s *Server) Close() {
+	s.stopSampling()
+	s.auth.Close()
+}
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeStatus(w, http.StatusOK, "ok")
