@@ -1,11 +1,9 @@
 package admin
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
@@ -28,10 +26,7 @@ type handler func(c *call) error
 
 var jsonTypes = []string{"application/json"}
 
-const (
-	msgUnauthenticated = "A valid bearer token is required: request one from /oauth2/token with the client credentials of an API account."
-	msgForbidden       = "Reading the audit log takes an API account with full Configuration access, through a token of the full_access scope."
-)
+const msgForbidden = "Reading the audit log takes an API account with full Configuration access, through a token of the full_access scope."
 
 // guard runs what every operation shares, in this order: authentication
 // (401, 429), permission (403), content negotiation (406) and the query
@@ -43,18 +38,11 @@ func (a *api) guard(o op) http.Handler {
 		accept = jsonTypes
 	}
 	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, rate, err := a.auth.Authenticate(r)
-		secs := rate.SetHeaders(w.Header(), errors.Is(err, auth.ErrRateLimited))
-		switch {
-		case errors.Is(err, auth.ErrUnauthenticated):
-			w.Header().Set("WWW-Authenticate", "Bearer")
-			writeError(w, http.StatusUnauthorized, msgUnauthenticated, nil)
-			return
-		case errors.Is(err, auth.ErrRateLimited):
-			writeError(w, http.StatusTooManyRequests, "Too many requests: retry after "+strconv.FormatInt(secs, 10)+" seconds.", nil)
-			return
-		case err != nil:
+		p, ok, err := a.auth.Bearer(w, r, refuse)
+		if err != nil {
 			a.fail(w, r, err)
+		}
+		if !ok {
 			return
 		}
 		httpx.SetPrincipal(r.Context(), p.Actor().String())
@@ -72,6 +60,9 @@ func (a *api) guard(o op) http.Handler {
 		}
 	}))
 }
+
+// refuse is auth.Bearer's 401 and 429 in this face's error shape.
+func refuse(w http.ResponseWriter, status int, msg string) { writeError(w, status, msg, nil) }
 
 // checkRequest refuses an Accept the answer cannot satisfy and a query
 // string the operation does not take: malformed, with unknown parameters,

@@ -1,11 +1,9 @@
 package pra
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gatehouse/gatehouse/internal/auth"
@@ -40,18 +38,11 @@ func (a *api) guard(method string, o op) http.Handler {
 		accept = jsonTypes
 	}
 	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, rate, err := a.auth.Authenticate(r)
-		secs := rate.SetHeaders(w.Header(), errors.Is(err, auth.ErrRateLimited))
-		switch {
-		case errors.Is(err, auth.ErrUnauthenticated):
-			w.Header().Set("WWW-Authenticate", "Bearer")
-			writeJSON(w, http.StatusUnauthorized, []byte(unauthenticatedBody))
-			return
-		case errors.Is(err, auth.ErrRateLimited):
-			writeError(w, http.StatusTooManyRequests, "Too many requests: retry after "+strconv.FormatInt(secs, 10)+" seconds.", nil)
-			return
-		case err != nil:
+		p, ok, err := a.auth.Bearer(w, r, refuse)
+		if err != nil {
 			a.fail(w, r, err)
+		}
+		if !ok {
 			return
 		}
 		if !p.Can(auth.Configuration, write) {
@@ -74,6 +65,16 @@ func (a *api) guard(method string, o op) http.Handler {
 			a.fail(w, c.r, err)
 		}
 	}))
+}
+
+// refuse is auth.Bearer's 401 and 429 as PRA answers them: its 401 is the
+// appliance's OAuth body, whatever the reason.
+func refuse(w http.ResponseWriter, status int, msg string) {
+	if status == http.StatusUnauthorized {
+		writeJSON(w, status, []byte(unauthenticatedBody))
+		return
+	}
+	writeError(w, status, msg, nil)
 }
 
 // checkRequest refuses an Accept the answer cannot satisfy and query

@@ -1,7 +1,6 @@
 package public
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -39,18 +38,11 @@ func (a *api) guard(method string, o op) http.Handler {
 		accept = jsonTypes
 	}
 	return a.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, rate, err := a.auth.Authenticate(r)
-		secs := rate.SetHeaders(w.Header(), errors.Is(err, auth.ErrRateLimited))
-		switch {
-		case errors.Is(err, auth.ErrUnauthenticated):
-			w.Header().Set("WWW-Authenticate", "Bearer")
-			writeError(w, http.StatusUnauthorized, msgUnauthenticated, nil)
-			return
-		case errors.Is(err, auth.ErrRateLimited):
-			writeError(w, http.StatusTooManyRequests, "Too many requests: retry after "+strconv.FormatInt(secs, 10)+" seconds.", nil)
-			return
-		case err != nil:
+		p, ok, err := a.auth.Bearer(w, r, refuse)
+		if err != nil {
 			a.fail(w, r, err)
+		}
+		if !ok {
 			return
 		}
 		if !p.Can(auth.UserManagement, write) {
@@ -71,7 +63,8 @@ func (a *api) guard(method string, o op) http.Handler {
 	}))
 }
 
-const msgUnauthenticated = "A valid bearer token is required: request one from /oauth2/token with the client credentials of an API account."
+// refuse is auth.Bearer's 401 and 429 in this face's error shape.
+func refuse(w http.ResponseWriter, status int, msg string) { writeError(w, status, msg, nil) }
 
 // forbiddenMessage says why the principal may not do what it asked: a
 // read-only token, an account that may only read, or one with no access.
