@@ -50,6 +50,11 @@ type lockouts struct {
 	failures map[lockKey]*failures
 	pending  []directory.LoginLock // this instance's locks not written yet
 
+	// syncing is held for a whole sync, and by lifting around the change
+	// that lifts an account's locks: a sync that had taken a lock to write,
+	// or had read the locks, before the change cannot then put them back.
+	syncing sync.Mutex
+
 	// Only run touches these.
 	failing   bool
 	lastClean time.Time
@@ -134,9 +139,24 @@ func (l *lockouts) succeed(account int64, addr netip.Addr) {
 	l.mu.Unlock()
 }
 
-// clear forgets the account's locks and failures here at once, for a
-// change made through this instance; other instances drop the locks at
-// their next poll.
+// lifting runs change, a directory write that lifts the account's locks
+// in the store (an unlock, a rotated secret, an enabled account), between
+// syncs, and when it succeeds forgets the locks here at once; other
+// instances drop them at their next poll. lift false runs change alone.
+func lifting[T any](l *lockouts, account int64, lift bool, change func() (T, error)) (T, error) {
+	if !lift {
+		return change()
+	}
+	l.syncing.Lock()
+	defer l.syncing.Unlock()
+	v, err := change()
+	if err == nil {
+		l.clear(account)
+	}
+	return v, err
+}
+
+// clear forgets the account's locks and failures here.
 func (l *lockouts) clear(account int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -203,6 +223,8 @@ func (l *lockouts) load(ctx context.Context) error {
 func (l *lockouts) run(ctx context.Context) { syncEvery(ctx, l.interval, l.sync, l.clean) }
 
 func (l *lockouts) sync(ctx context.Context) {
+	l.syncing.Lock()
+	defer l.syncing.Unlock()
 	qctx, cancel := context.WithTimeout(ctx, 10*l.interval+time.Second)
 	defer cancel()
 	l.mu.Lock()

@@ -266,3 +266,27 @@ func TestRefusalsCostTheSame(t *testing.T) {
 	cost("locked-out source", func() { i.wantToken(t, attacker, a.ClientID, secret, 401) })
 	cost("disabled account", func() { i.wantToken(t, client, off.ClientID, offSecret, 401) })
 }
+
+// An unlock holds however the background sync runs beside it: a lock the
+// sync had taken to write, or had read, before the unlock is not put back
+// after it. Polling every millisecond makes them overlap.
+func TestUnlockHoldsAgainstTheSync(t *testing.T) {
+	e := newEnv(t, auth.Config{LockoutAttempts: 3, LockoutDuration: time.Hour, PollInterval: time.Millisecond})
+	a, secret := e.account(t, directory.NewAPIAccount{})
+	ctx := directory.WithActor(context.Background(), directory.Actor{Kind: directory.ActorCLI})
+	for round := range 30 {
+		for range 3 {
+			e.wantToken(t, attacker, a.ClientID, "wrong", 401)
+		}
+		// Let a sync take the new lock, then unlock while it may be writing.
+		time.Sleep(time.Duration(round%3) * time.Millisecond)
+		if _, err := e.auth.UnlockAPIAccount(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond) // a few syncs after the unlock
+		if _, until := e.auth.LockoutStatus(a.ID); until != nil {
+			t.Fatalf("round %d: locked until %v after the unlock", round, until)
+		}
+		e.wantToken(t, attacker, a.ClientID, secret, 200)
+	}
+}

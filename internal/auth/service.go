@@ -112,33 +112,32 @@ func (s *Service) AccountChanged(a directory.APIAccount) { s.cache.apply(a) }
 // revokes its tokens on this instance at once (other instances within a
 // poll).
 func (s *Service) RotateSecret(ctx context.Context, id int64) (directory.APIAccount, string, error) {
-	a, secret, err := s.dir.RotateSecret(ctx, id)
-	if err == nil {
-		s.cache.apply(a)
-		s.locks.clear(id)
+	type rotated struct {
+		a      directory.APIAccount
+		secret string
 	}
-	return a, secret, err
+	r, err := lifting(s.locks, id, true, func() (rotated, error) {
+		a, secret, err := s.dir.RotateSecret(ctx, id)
+		return rotated{a, secret}, err
+	})
+	if err == nil {
+		s.cache.apply(r.a)
+	}
+	return r.a, r.secret, err
 }
 
 // UnlockAPIAccount lifts the account's lock-outs through the directory,
 // and on this instance at once (other instances within a poll).
 func (s *Service) UnlockAPIAccount(ctx context.Context, id int64) (directory.APIAccount, error) {
-	a, err := s.dir.UnlockAPIAccount(ctx, id)
-	if err == nil {
-		s.locks.clear(id)
-	}
-	return a, err
+	return lifting(s.locks, id, true, func() (directory.APIAccount, error) { return s.dir.UnlockAPIAccount(ctx, id) })
 }
 
 // SetAPIAccountEnabled enables or disables the account through the
 // directory; disabling revokes its tokens on this instance at once.
 func (s *Service) SetAPIAccountEnabled(ctx context.Context, id int64, enabled bool) (directory.APIAccount, error) {
-	a, err := s.dir.SetAPIAccountEnabled(ctx, id, enabled)
+	a, err := lifting(s.locks, id, enabled, func() (directory.APIAccount, error) { return s.dir.SetAPIAccountEnabled(ctx, id, enabled) })
 	if err == nil {
 		s.cache.apply(a)
-		if enabled {
-			s.locks.clear(id)
-		}
 	}
 	return a, err
 }
