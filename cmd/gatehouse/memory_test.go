@@ -52,6 +52,9 @@ func TestServeMemory(t *testing.T) {
 	if newID, _ := p.credentials(t); newID == id {
 		t.Fatal("the second start saw the first one's account")
 	}
+	if err := p.stop(t, syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
 }
 
 // A server killed before it could clean up leaves its database; the next
@@ -65,9 +68,12 @@ func TestServeMemoryRemovesOrphans(t *testing.T) {
 	if len(ephemeralDirs(t, pid)) != 1 {
 		t.Fatalf("want the killed server's database left behind")
 	}
-	start(t, "memory")
+	p = start(t, "memory")
 	if left := ephemeralDirs(t, pid); len(left) != 0 {
 		t.Fatalf("orphan not removed: %v", left)
+	}
+	if err := p.stop(t, syscall.SIGTERM); err != nil { // leaves nothing behind
+		t.Fatalf("SIGTERM: %v", err)
 	}
 }
 
